@@ -1,0 +1,29 @@
+//! kubeward's model, shared by intake, rules and renderers.
+//!
+//! - [`Object`]: one Kubernetes object read from a document, with the
+//!   position of every field.
+//! - [`PodSpec`] and [`Container`]: the pod specs an object carries, found
+//!   the same way for every pod spec owner kind.
+//! - [`RuleDef`]: a rule's metadata, documentation and check function.
+//! - [`Finding`] and [`Report`]: what rules return and renderers print.
+//!
+//! Nothing here does IO.
+
+mod finding;
+mod object;
+pub mod pod;
+mod pss;
+mod report;
+mod rule;
+mod severity;
+
+pub use finding::{ContainerInfo, ContainerKind, Finding, ObjectRef, PssInfo};
+pub use object::{Object, Source};
+pub use pod::{Container, PodSpec, Setting};
+pub use pss::{InvalidPssVersion, LATEST_PSS_MINOR, PssLevel, PssVersion};
+pub use report::{Report, ScanStats, Warning};
+pub use rule::{Check, Family, Profile, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile};
+pub use severity::{InvalidSeverity, Severity};
+
+/// Re-exported so rule crates use the same tree types.
+pub use kubeward_yaml as yaml;

@@ -1,0 +1,85 @@
+use std::sync::Arc;
+
+use kubeward_yaml::{NodeRef, Pos};
+
+use crate::ObjectRef;
+
+/// The text a document was parsed from, to quote source lines in findings.
+#[derive(Clone, Debug)]
+pub struct Source<'a> {
+    /// Path of the file as given on the command line, or `-` for stdin.
+    pub file: Arc<str>,
+    /// The part of the file the document was parsed from.
+    pub text: &'a str,
+    /// 1-based line of `text`'s first line in the file.
+    pub first_line: u32,
+}
+
+impl<'a> Source<'a> {
+    /// The text of a 1-based line of the file, without its line break, if
+    /// the line lies in this source.
+    pub fn line_text(&self, line: u32) -> Option<&'a str> {
+        let index = line.checked_sub(self.first_line)? as usize;
+        let text = self.text.split('\n').nth(index)?;
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+}
+
+/// One Kubernetes object: a mapping with `apiVersion` and `kind`.
+#[derive(Clone, Debug)]
+pub struct Object<'d, 'a> {
+    pub source: &'d Source<'a>,
+    pub root: NodeRef<'d, 'a>,
+    pub reference: ObjectRef,
+}
+
+impl<'d, 'a> Object<'d, 'a> {
+    /// Reads a node as an object. Returns `None` when the node is not a
+    /// mapping with string `apiVersion` and `kind`.
+    pub fn new(source: &'d Source<'a>, root: NodeRef<'d, 'a>) -> Option<Self> {
+        let api_version = root.get_str("apiVersion")?;
+        let kind = root.get_str("kind")?;
+        let metadata = root.get("metadata");
+        let text = |key: &str| metadata.and_then(|m| m.get_str(key)).map(str::to_owned);
+        Some(Object {
+            source,
+            root,
+            reference: ObjectRef {
+                api_version: api_version.to_owned(),
+                kind: kind.to_owned(),
+                namespace: text("namespace"),
+                name: text("name").or_else(|| text("generateName")),
+            },
+        })
+    }
+
+    pub fn kind(&self) -> &str {
+        &self.reference.kind
+    }
+
+    /// The API group: `apps` for `apps/v1`, empty for the core group `v1`.
+    pub fn api_group(&self) -> &str {
+        match self.reference.api_version.rsplit_once('/') {
+            Some((group, _)) => group,
+            None => "",
+        }
+    }
+
+    /// Whether this object is a List or a typed list such as `PodList`
+    /// whose `items` are objects.
+    pub fn is_list(&self) -> bool {
+        self.kind().ends_with("List") && self.root.get("items").is_some_and(|i| i.is_seq())
+    }
+
+    /// `metadata.annotations[key]`, if set to a string.
+    pub fn annotation(&self, key: &str) -> Option<&'d str> {
+        self.root.path(&["metadata", "annotations"])?.get_str(key)
+    }
+
+    /// The position of `kind`, used when a finding has no closer field.
+    pub fn pos(&self) -> Pos {
+        self.root
+            .entry("kind")
+            .map_or_else(|| self.root.pos(), |entry| entry.key.pos())
+    }
+}

@@ -1,0 +1,114 @@
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// One input to read: a file, or stdin.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputPath {
+    File(PathBuf),
+    Stdin,
+}
+
+impl InputPath {
+    /// How findings name this input: the path as given, or `-` for stdin.
+    pub fn display(&self) -> String {
+        match self {
+            InputPath::File(path) => path.display().to_string(),
+            InputPath::Stdin => "-".to_owned(),
+        }
+    }
+}
+
+/// A path that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The path does not exist or could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A directory walk failed below a given path.
+    #[error("{path}: cannot list directory: {message}")]
+    Walk { path: String, message: String },
+}
+
+/// Whether a file name has one of the extensions scanned in directories:
+/// `.yaml`, `.yml` or `.json`, in any case.
+pub fn is_manifest_path(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
+
+/// Expands the paths given on the command line into the inputs to read.
+///
+/// A file is read whatever its extension; a directory is walked
+/// recursively for `.yaml`, `.yml` and `.json` files, skipping hidden files
+/// and directories such as `.git`; `-` is stdin. Each directory's files
+/// come out sorted, so scans are reproducible.
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<IntakeError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(InputPath::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk_dir(path, &mut inputs, &mut errors),
+            Ok(_) => inputs.push(InputPath::File(path.clone())),
+            Err(source) => errors.push(IntakeError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+    (inputs, errors)
+}
+
+fn walk_dir(root: &Path, inputs: &mut Vec<InputPath>, errors: &mut Vec<IntakeError>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(true)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && is_manifest_path(entry.path()) {
+                    inputs.push(InputPath::File(entry.into_path()));
+                }
+            }
+            Err(err) => errors.push(IntakeError::Walk {
+                path: root.display().to_string(),
+                message: err.to_string(),
+            }),
+        }
+    }
+}
+
+/// Reads one input whole.
+pub fn read_input(input: &InputPath) -> Result<Vec<u8>, IntakeError> {
+    match input {
+        InputPath::File(path) => std::fs::read(path).map_err(|source| IntakeError::Io {
+            path: path.display().to_string(),
+            source,
+        }),
+        InputPath::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|source| IntakeError::Io {
+                    path: "-".to_owned(),
+                    source,
+                })?;
+            Ok(bytes)
+        }
+    }
+}
