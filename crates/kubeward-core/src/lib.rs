@@ -7,14 +7,19 @@
 //! - [`RuleDef`]: a rule's metadata, documentation and check function.
 //! - [`Finding`] and [`Report`]: what rules return and renderers print.
 //!
+//! - [`scan_text`]: the checks of one file's text, used by the CLI and by
+//!   tests alike.
+//!
 //! Nothing here does IO.
 
 mod finding;
+pub mod intake;
 mod object;
 pub mod pod;
 mod pss;
 mod report;
 mod rule;
+mod scan;
 mod severity;
 
 pub use finding::{ContainerInfo, ContainerKind, Finding, ObjectRef, PssInfo};
@@ -23,6 +28,7 @@ pub use pod::{Container, PodSpec, Setting};
 pub use pss::{InvalidPssVersion, LATEST_PSS_MINOR, PssLevel, PssVersion};
 pub use report::{Report, ScanStats, Warning};
 pub use rule::{Check, Family, Profile, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile};
+pub use scan::{FileReport, scan_bytes, scan_text};
 pub use severity::{InvalidSeverity, Severity};
 
 /// Re-exported so rule crates use the same tree types.

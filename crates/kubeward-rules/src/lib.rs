@@ -8,11 +8,10 @@
 use kubeward_core::RuleDef;
 
 pub mod container;
-pub mod intake;
 
 /// Every rule, grouped by family.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
-    intake::RULES
+    kubeward_core::intake::RULES
         .iter()
         .chain(kubeward_pss::RULES)
         .chain(container::RULES)

@@ -16,11 +16,13 @@
 
 mod build;
 mod compat;
+mod decode;
 mod node;
 mod scalar;
 mod split;
 
 pub use build::{MAX_DEPTH, ParseError, ParsedChunk, parse_document};
+pub use decode::{DecodeProblem, Decoded, decode};
 pub use node::{Document, Entry, Node, NodeId, NodeRef, Pos, Value};
 pub use scalar::resolve_plain;
 pub use split::{Chunk, split_documents};

@@ -8,4 +8,5 @@
 
 mod pipeline;
 
-pub use pipeline::{FileReport, Scanner};
+pub use kubeward_core::FileReport;
+pub use pipeline::Scanner;

@@ -1,7 +1,7 @@
 //! The `intake` family: problems with the input itself. The scan pipeline
 //! makes these findings while it reads files; they have no check function.
 
-use kubeward_core::RuleDef;
+use crate::RuleDef;
 
 mod duplicate_key;
 mod parse_error;

@@ -1,4 +1,4 @@
-use kubeward_core::{Check, Family, RuleStatus, Severity, declare_rule};
+use crate::{Check, Family, RuleStatus, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it checks

@@ -1,0 +1,50 @@
+//! Helpers for kubeward's tests.
+//!
+//! Some tests read public manifests and other projects' fixtures from a
+//! folder beside the repository, `../shared` (or `$KUBEWARD_SHARED_DIR`).
+//! Outside the development workspace that folder does not exist, so such
+//! tests skip with a printed reason; with `KUBEWARD_REQUIRE_SHARED=1`, as CI
+//! sets it, a missing folder fails the test instead.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use kubeward_core::{Finding, RuleDef, ScanOptions, scan_text};
+
+/// The shared test material, or `None` after printing why the calling test
+/// skips. Panics when the folder is missing and `KUBEWARD_REQUIRE_SHARED` is
+/// set.
+pub fn shared_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("KUBEWARD_SHARED_DIR").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")),
+        PathBuf::from,
+    );
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let required = std::env::var_os("KUBEWARD_REQUIRE_SHARED").is_some_and(|v| v != "0");
+    assert!(
+        !required,
+        "{test}: shared test material not found at {} and KUBEWARD_REQUIRE_SHARED is set",
+        dir.display()
+    );
+    eprintln!(
+        "skipping {test}: shared test material not found at {} (set KUBEWARD_SHARED_DIR)",
+        dir.display()
+    );
+    None
+}
+
+/// Runs `rules` over YAML text as a scan of a file named `file` would, and
+/// returns the findings sorted by position.
+pub fn check(
+    file: &str,
+    yaml: &str,
+    rules: &[&'static RuleDef],
+    options: ScanOptions,
+) -> Vec<Finding> {
+    let file: Arc<str> = Arc::from(file);
+    let mut findings = scan_text(&file, yaml, rules, options).findings;
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
