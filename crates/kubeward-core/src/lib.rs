@@ -27,7 +27,9 @@ pub use object::{Object, Source};
 pub use pod::{Container, PodSpec, Setting};
 pub use pss::{InvalidPssVersion, LATEST_PSS_MINOR, PssLevel, PssVersion};
 pub use report::{Report, ScanStats, Warning};
-pub use rule::{Check, Family, Profile, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile};
+pub use rule::{
+    Check, Family, MAX_QUOTED_LINE, Profile, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile,
+};
 pub use scan::{FileReport, scan_bytes, scan_text};
 pub use severity::{InvalidSeverity, Severity};
 

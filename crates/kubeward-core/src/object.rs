@@ -1,4 +1,4 @@
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use kubeward_yaml::{NodeRef, Pos};
 
@@ -13,14 +13,34 @@ pub struct Source<'a> {
     pub text: &'a str,
     /// 1-based line of `text`'s first line in the file.
     pub first_line: u32,
+    /// Byte offset of each line of `text`, built on the first quote so
+    /// that many findings in one large document cost one pass.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl<'a> Source<'a> {
+    pub fn new(file: Arc<str>, text: &'a str, first_line: u32) -> Self {
+        Source {
+            file,
+            text,
+            first_line,
+            line_starts: OnceLock::new(),
+        }
+    }
+
     /// The text of a 1-based line of the file, without its line break, if
     /// the line lies in this source.
     pub fn line_text(&self, line: u32) -> Option<&'a str> {
         let index = line.checked_sub(self.first_line)? as usize;
-        let text = self.text.split('\n').nth(index)?;
+        let starts = self.line_starts.get_or_init(|| {
+            let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
+            std::iter::once(0).chain(breaks).collect()
+        });
+        let start = *starts.get(index)?;
+        let end = starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
         Some(text.strip_suffix('\r').unwrap_or(text))
     }
 }

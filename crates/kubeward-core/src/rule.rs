@@ -215,6 +215,9 @@ pub struct ScanOptions {
     pub pss_version: PssVersion,
 }
 
+/// Longest source line, in bytes, that a finding quotes.
+pub const MAX_QUOTED_LINE: usize = 1_000;
+
 /// Where a running rule puts its findings. It fills in the rule, the file,
 /// the object and the quoted source line, so a check only says where and
 /// what.
@@ -254,10 +257,16 @@ impl<'s> Sink<'s> {
         message: impl Into<String>,
     ) -> &mut Finding {
         let object = self.object;
+        // Long lines (minified JSON) are not quoted: one copy per finding
+        // of a line that holds a whole file would multiply memory use.
         let source_line = if object.kind() == "Secret" {
             None
         } else {
-            object.source.line_text(pos.line).map(str::to_owned)
+            object
+                .source
+                .line_text(pos.line)
+                .filter(|line| line.len() <= MAX_QUOTED_LINE)
+                .map(str::to_owned)
         };
         self.findings.push(Finding {
             rule: self.rule.id,

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use kubeward_yaml::{self as yaml, Document, NodeRef};
+use kubeward_yaml::{self as yaml, Document, NodeId, NodeRef, Pos};
 use rayon::prelude::*;
 
 use crate::intake::{DUPLICATE_KEY, PARSE_ERROR};
@@ -20,7 +20,7 @@ pub struct FileReport {
     pub warnings: Vec<Warning>,
     /// Non-empty documents read.
     pub documents: usize,
-    /// Objects checked, list items included.
+    /// Objects checked: each list item counts, the list itself does not.
     pub objects: usize,
 }
 
@@ -47,30 +47,48 @@ pub fn scan_bytes(
         report.findings.push(pipeline_finding(
             &PARSE_ERROR,
             file,
-            problem.line,
-            problem.col,
+            Pos {
+                line: problem.line,
+                col: problem.col,
+            },
             problem.message.clone(),
         ));
     }
-    report.merge(scan_text(file, &decoded.text, rules, options));
-    report
+    scan_into(file, &decoded.text, rules, options, report)
 }
 
-/// Checks the text of one file with `rules`.
+/// Checks the text of one file with `rules`. Lone carriage returns count
+/// as line breaks, as YAML reads them.
 pub fn scan_text(
     file: &Arc<str>,
     text: &str,
     rules: &[&'static RuleDef],
     options: ScanOptions,
 ) -> FileReport {
+    scan_into(file, text, rules, options, FileReport::default())
+}
+
+/// Scans `text` and adds its findings and warnings to `report`, which may
+/// already contain the file's encoding problem. A file with no objects and
+/// no parse error gets one warning about that.
+fn scan_into(
+    file: &Arc<str>,
+    text: &str,
+    rules: &[&'static RuleDef],
+    options: ScanOptions,
+    mut report: FileReport,
+) -> FileReport {
+    let text = yaml::normalize_line_breaks(text);
     let scanner = TextScanner { rules, options };
-    let mut report = yaml::split_documents(text)
-        .into_par_iter()
-        .map(|chunk| scanner.scan_chunk(file, chunk))
-        .reduce(FileReport::default, |mut a, b| {
-            a.merge(b);
-            a
-        });
+    report.merge(
+        yaml::split_documents(&text)
+            .into_par_iter()
+            .map(|chunk| scanner.scan_chunk(file, chunk))
+            .reduce(FileReport::default, |mut a, b| {
+                a.merge(b);
+                a
+            }),
+    );
     let has_errors = report.findings.iter().any(|f| f.rule == PARSE_ERROR.id);
     if report.objects == 0 && report.warnings.is_empty() && !has_errors {
         report.warnings.push(Warning {
@@ -90,11 +108,7 @@ struct TextScanner<'r> {
 impl TextScanner<'_> {
     fn scan_chunk(&self, file: &Arc<str>, chunk: yaml::Chunk<'_>) -> FileReport {
         let parsed = yaml::parse_document(chunk);
-        let source = Source {
-            file: file.clone(),
-            text: chunk.text,
-            first_line: chunk.first_line,
-        };
+        let source = Source::new(file.clone(), chunk.text, chunk.first_line);
         let mut report = FileReport::default();
         for document in &parsed.documents {
             self.scan_document(&source, document, &mut report);
@@ -103,8 +117,7 @@ impl TextScanner<'_> {
             report.findings.push(pipeline_finding(
                 &PARSE_ERROR,
                 file,
-                error.pos.line,
-                error.pos.col,
+                error.pos,
                 format!("invalid YAML: {}", error.message),
             ));
         }
@@ -116,33 +129,31 @@ impl TextScanner<'_> {
             return;
         };
         out.documents += 1;
+        for &pos in document.invalid_merges() {
+            out.findings.push(pipeline_finding(
+                &PARSE_ERROR,
+                &source.file,
+                pos,
+                "invalid merge key: the value of `<<` must be a mapping, an alias of a \
+                 mapping, or a sequence of those. kubectl rejects this document, and \
+                 kubeward read it without the merge"
+                    .into(),
+            ));
+        }
         let Some(object) = Object::new(source, root) else {
             out.warnings.push(not_an_object(source, root, "document"));
+            report_duplicates(document, &[], None, self.options, source, out);
             return;
         };
-        for (pos, key) in document.duplicate_keys() {
-            Sink::new(&DUPLICATE_KEY, &object, self.options, &mut out.findings).report(
-                *pos,
-                key.clone(),
-                format!(
-                    "key `{key}` is set more than once in the same mapping; the last value is used"
-                ),
-            );
-        }
-        if object.is_list() {
-            let items = object.root.get("items").into_iter().flat_map(|i| i.items());
-            for (index, item) in items.enumerate() {
-                match Object::new(source, item) {
-                    Some(item) => self.check_object(&item, out),
-                    None => out.warnings.push(not_an_object(
-                        source,
-                        item,
-                        &format!("item {index} of the list"),
-                    )),
-                }
-            }
-        } else {
+        if !object.is_list() {
+            report_duplicates(document, &[], Some(&object), self.options, source, out);
             self.check_object(&object, out);
+            return;
+        }
+        let items = list_items(source, &object, out);
+        report_duplicates(document, &items, Some(&object), self.options, source, out);
+        for item in &items {
+            self.check_object(item, out);
         }
     }
 
@@ -158,6 +169,74 @@ impl TextScanner<'_> {
             }
         }
     }
+}
+
+/// Reads the items of a list as objects, with a warning for each item
+/// that is not one.
+fn list_items<'d, 'a>(
+    source: &'d Source<'a>,
+    list: &Object<'d, 'a>,
+    out: &mut FileReport,
+) -> Vec<Object<'d, 'a>> {
+    let items = list.root.get("items").into_iter().flat_map(|i| i.items());
+    let mut objects = Vec::new();
+    for (index, item) in items.enumerate() {
+        match Object::new(source, item) {
+            Some(item) => objects.push(item),
+            None => out.warnings.push(not_an_object(
+                source,
+                item,
+                &format!("item {index} of the list"),
+            )),
+        }
+    }
+    objects
+}
+
+/// Reports the document's duplicate keys, each on the list item that
+/// contains it, else on `document_object`, else with no object. A key on
+/// its item matters: findings on Secrets never quote the source line.
+fn report_duplicates(
+    document: &Document<'_>,
+    items: &[Object<'_, '_>],
+    document_object: Option<&Object<'_, '_>>,
+    options: ScanOptions,
+    source: &Source<'_>,
+    out: &mut FileReport,
+) {
+    for duplicate in document.duplicate_keys() {
+        let owner = item_containing(items, duplicate.node).or(document_object);
+        let key = &duplicate.key;
+        let message = format!(
+            "key `{key}` is set more than once in the same mapping; the last value is used"
+        );
+        match owner {
+            Some(object) => {
+                Sink::new(&DUPLICATE_KEY, object, options, &mut out.findings).report(
+                    duplicate.pos,
+                    key.clone(),
+                    message,
+                );
+            }
+            None => out.findings.push(pipeline_finding(
+                &DUPLICATE_KEY,
+                &source.file,
+                duplicate.pos,
+                message,
+            )),
+        }
+    }
+}
+
+/// Finds the item whose subtree contains `node`. Items are in document
+/// order and their subtrees do not overlap, so a binary search finds it.
+fn item_containing<'o, 'd, 'a>(
+    items: &'o [Object<'d, 'a>],
+    node: NodeId,
+) -> Option<&'o Object<'d, 'a>> {
+    let after = items.partition_point(|item| item.root.id() <= node);
+    let candidate = items.get(after.checked_sub(1)?)?;
+    candidate.root.contains(node).then_some(candidate)
 }
 
 fn not_an_object(source: &Source<'_>, node: NodeRef<'_, '_>, what: &str) -> Warning {
@@ -178,20 +257,16 @@ fn not_an_object(source: &Source<'_>, node: NodeRef<'_, '_>, what: &str) -> Warn
     }
 }
 
-fn pipeline_finding(
-    rule: &'static RuleDef,
-    file: &Arc<str>,
-    line: u32,
-    col: u32,
-    message: String,
-) -> Finding {
+/// Builds a finding that the scan makes itself, outside any object, so it
+/// quotes no source line.
+fn pipeline_finding(rule: &'static RuleDef, file: &Arc<str>, pos: Pos, message: String) -> Finding {
     Finding {
         rule: rule.id,
         severity: rule.severity,
         message,
         file: file.clone(),
-        line,
-        column: col,
+        line: pos.line,
+        column: pos.col,
         object: None,
         path: None,
         container: None,

@@ -6,4 +6,7 @@
 
 mod walk;
 
-pub use walk::{InputPath, IntakeError, collect_inputs, is_manifest_path, read_input};
+pub use walk::{
+    InputPath, IntakeError, MAX_INPUT_BYTES, collect_inputs, is_manifest_path, read_input,
+    read_input_with_limit,
+};

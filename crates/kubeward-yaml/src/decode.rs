@@ -99,10 +99,41 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Decoded<'static> {
     }
 }
 
+/// Replaces each carriage return that is not followed by a line feed with
+/// a line feed.
+///
+/// YAML (and so both parsers) reads a lone CR as a line break, as old Mac
+/// files use it. kubeward counts lines by LF when it cuts documents and
+/// quotes lines, so lone CRs are turned into LFs first, which keeps every
+/// line number in agreement. Scalar values do not change: YAML reads any
+/// line break inside a scalar as a LF. Byte offsets do not change either.
+pub fn normalize_line_breaks(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let is_lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !text.match_indices('\r').any(|(i, _)| is_lone_cr(i)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    for (i, _) in text.match_indices('\r') {
+        if is_lone_cr(i) {
+            out.push_str(&text[start..i]);
+            out.push('\n');
+            start = i + 1;
+        }
+    }
+    out.push_str(&text[start..]);
+    Cow::Owned(out)
+}
+
 /// The line and column just after `text`.
+/// The line and column just after `text`, counting line breaks as
+/// [`normalize_line_breaks`] does. A CR at the very end counts as a line
+/// break: what follows it is not a LF of the text.
 fn position_after(text: &str) -> (u32, u32) {
-    let line = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    let last_line = text.rsplit('\n').next().unwrap_or("");
+    let normalized = normalize_line_breaks(text);
+    let line = normalized.matches('\n').count() + 1;
+    let last_line = normalized.rsplit('\n').next().unwrap_or("");
     let col = last_line.chars().count() + 1;
     (
         u32::try_from(line).unwrap_or(u32::MAX),
@@ -130,6 +161,25 @@ mod tests {
         let decoded = decode(&bytes);
         assert_eq!(decoded.text, "kind: Pod\n");
         assert!(decoded.problem.is_none());
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds() {
+        assert_eq!(
+            normalize_line_breaks("a: 1\rb: 2\r\nc: 3\r"),
+            "a: 1\nb: 2\r\nc: 3\n"
+        );
+        assert!(matches!(
+            normalize_line_breaks("a\r\nb\n"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_position_counts_lone_carriage_returns() {
+        let decoded = decode(b"a: 1\rb: x\xFFy\n");
+        let problem = decoded.problem.expect("a problem");
+        assert_eq!((problem.line, problem.col), (2, 5));
     }
 
     #[test]

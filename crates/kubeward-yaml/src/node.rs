@@ -2,6 +2,8 @@ use std::borrow::Cow;
 use std::collections::{HashMap, hash_map};
 use std::fmt;
 
+use crate::arena::Arena;
+
 /// A position in the source: 1-based line and 1-based column, counted in
 /// characters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,7 +19,7 @@ impl fmt::Display for Pos {
 }
 
 /// Index of a node in its [`Document`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeId(pub(crate) u32);
 
 /// A node's value. Collections refer to a range of the document's link table.
@@ -50,16 +52,33 @@ pub struct Node<'a> {
     pub pos: Pos,
 }
 
+/// A key written more than once in one mapping, at its second or later
+/// occurrence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub pos: Pos,
+    /// The key as text.
+    pub key: String,
+    /// The key's node, to find which part of the document it is in.
+    pub node: NodeId,
+}
+
 /// One parsed YAML document: an arena of nodes plus the problems found while
 /// building it that did not stop the parse.
+///
+/// Nodes are stored in document order, each collection before its
+/// children, so the nodes of a subtree have consecutive ids.
 #[derive(Debug, Default)]
 pub struct Document<'a> {
-    pub(crate) nodes: Vec<Node<'a>>,
+    pub(crate) nodes: Arena<Node<'a>>,
     pub(crate) links: Vec<NodeId>,
     pub(crate) root: Option<NodeId>,
-    pub(crate) duplicate_keys: Vec<(Pos, String)>,
-    /// Plain `<<` keys, which are merge keys; a quoted `"<<"` is an ordinary
-    /// key and is not listed.
+    pub(crate) duplicate_keys: Vec<DuplicateKey>,
+    /// Merge keys whose value is not a mapping or a sequence of mappings.
+    pub(crate) invalid_merges: Vec<Pos>,
+    /// Mapping keys that are merge keys (a plain `<<`, or one tagged
+    /// `!!merge`), in increasing order. A quoted `"<<"` is an ordinary key
+    /// and is not listed.
     pub(crate) merge_keys: Vec<NodeId>,
     /// Position of the document's first line (the `---` marker if any).
     pub start: Pos,
@@ -69,7 +88,10 @@ pub struct Document<'a> {
 /// longer chains in valid input, so this only stops malformed trees.
 const MAX_ALIAS_HOPS: usize = 64;
 
-/// Most merge sources (`<<`) visited during one key lookup.
+/// Most merge sources (`<<`) visited during one lookup or one listing of
+/// entries. Merged mappings can merge others in turn, and through aliases
+/// the same mapping can be reached many times, so without a bound a small
+/// document could cost exponential time.
 const MAX_MERGE_SOURCES: usize = 256;
 
 impl<'a> Document<'a> {
@@ -85,8 +107,19 @@ impl<'a> Document<'a> {
 
     /// Keys that appear more than once in one mapping, at their second and
     /// later occurrences. The last occurrence wins, as in `kubectl`.
-    pub fn duplicate_keys(&self) -> &[(Pos, String)] {
+    pub fn duplicate_keys(&self) -> &[DuplicateKey] {
         &self.duplicate_keys
+    }
+
+    /// Positions of merge keys (`<<`) whose value is not a mapping, an
+    /// alias of one, or a sequence of those. go-yaml v2 fails to decode
+    /// such a document; kubeward ignores the merge and reads the rest.
+    pub fn invalid_merges(&self) -> &[Pos] {
+        &self.invalid_merges
+    }
+
+    pub(crate) fn is_merge_key(&self, id: NodeId) -> bool {
+        self.merge_keys.binary_search(&id).is_ok()
     }
 
     /// Number of nodes in the arena.
@@ -162,6 +195,12 @@ impl<'d, 'a> NodeRef<'d, 'a> {
         id
     }
 
+    /// Returns whether this node is an alias (`*name`) rather than the node
+    /// it refers to. Every other accessor follows aliases.
+    pub fn is_alias(&self) -> bool {
+        matches!(self.doc.node(self.id).value, Value::Alias(_))
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self.value(), Value::Null | Value::Alias(_))
     }
@@ -222,7 +261,9 @@ impl<'d, 'a> NodeRef<'d, 'a> {
     }
 
     /// The items of a sequence; empty for any other node.
-    pub fn items(&self) -> impl Iterator<Item = NodeRef<'d, 'a>> + use<'d, 'a> {
+    pub fn items(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = NodeRef<'d, 'a>> + ExactSizeIterator + use<'d, 'a> {
         let doc = self.doc;
         let range = match *self.value() {
             Value::Seq { start, len } => start as usize..(start + len) as usize,
@@ -245,7 +286,9 @@ impl<'d, 'a> NodeRef<'d, 'a> {
 
     /// The entries written in this mapping, in source order, merge keys
     /// (`<<`) included as they are. Empty for any other node.
-    pub fn raw_entries(&self) -> impl Iterator<Item = Entry<'d, 'a>> + use<'d, 'a> {
+    pub fn raw_entries(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = Entry<'d, 'a>> + ExactSizeIterator + use<'d, 'a> {
         let doc = self.doc;
         let range = match *self.value() {
             Value::Map { start, len } => start as usize..(start + 2 * len) as usize,
@@ -257,38 +300,30 @@ impl<'d, 'a> NodeRef<'d, 'a> {
         })
     }
 
-    /// The entries of this mapping as a YAML 1.1 loader sees them: merge keys
-    /// expanded, and for a key written twice only its last occurrence.
+    /// The entries of this mapping as go-yaml v2 decodes them into a Go
+    /// map: in document order, each entry and each merge (`<<`) setting
+    /// its keys over those set before it, so the last writer of a key wins.
+    /// A key keeps the place of its first occurrence in the result. Empty
+    /// for any other node.
+    ///
+    /// NOTE: this follows go-yaml v2 (`decode.go` as Kubernetes vendors
+    /// it), where a later `<<` overwrites a key written earlier in the
+    /// mapping. Loaders that let written keys always win read such a
+    /// mapping differently.
     pub fn entries(&self) -> Vec<Entry<'d, 'a>> {
-        let mut out: Vec<Entry<'d, 'a>> = Vec::with_capacity(self.len());
-        let mut index: HashMap<Option<Cow<'d, str>>, usize> = HashMap::new();
-        let mut merged: Vec<Entry<'d, 'a>> = Vec::new();
-        for entry in self.raw_entries() {
-            if entry.key.is_merge_key() {
-                Self::collect_merged(entry.value, &mut merged, &mut 0);
-                continue;
-            }
-            match index.entry(entry.key_str()) {
-                hash_map::Entry::Occupied(slot) => out[*slot.get()] = entry,
-                hash_map::Entry::Vacant(slot) => {
-                    slot.insert(out.len());
-                    out.push(entry);
-                }
-            }
-        }
-        for entry in merged {
-            if let hash_map::Entry::Vacant(slot) = index.entry(entry.key_str()) {
-                slot.insert(out.len());
-                out.push(entry);
-            }
-        }
+        let mut out = Vec::with_capacity(self.len());
+        let mut index = HashMap::new();
+        let mut budget = MAX_MERGE_SOURCES;
+        self.write_entries(&mut out, &mut index, &mut budget);
         out
     }
 
     /// Looks up `key` in a mapping. Returns the entry whose value is not null;
     /// a key set to `null` counts as absent, as it does for Kubernetes.
+    /// Merge keys count as [`entries`](Self::entries) describes.
     pub fn entry(&self, key: &str) -> Option<Entry<'d, 'a>> {
-        let found = self.find_entry(key, &mut 0)?;
+        let mut budget = MAX_MERGE_SOURCES;
+        let found = self.find_entry(key, &mut budget)?;
         if found.value.is_null() {
             None
         } else {
@@ -321,65 +356,102 @@ impl<'d, 'a> NodeRef<'d, 'a> {
         self.get(key)?.as_bool()
     }
 
-    fn find_entry(&self, key: &str, budget: &mut usize) -> Option<Entry<'d, 'a>> {
-        let mut explicit = None;
-        let mut merges = Vec::new();
+    /// Returns whether `other` lies in the subtree written at this node.
+    /// Aliases inside the subtree count as nodes of it, but their targets
+    /// do not.
+    pub fn contains(&self, other: NodeId) -> bool {
+        self.id <= other && other < self.subtree_end()
+    }
+
+    /// Returns the first id after this node's subtree. Ids are in document
+    /// order with every collection before its children, so the subtree
+    /// ends after the subtree of its last child.
+    fn subtree_end(&self) -> NodeId {
+        let doc = self.doc;
+        let mut id = self.id;
+        loop {
+            let last = match doc.node(id).value {
+                Value::Seq { start, len } if len > 0 => start + len - 1,
+                Value::Map { start, len } if len > 0 => start + 2 * len - 1,
+                _ => return NodeId(id.0.saturating_add(1)),
+            };
+            id = doc.links[last as usize];
+        }
+    }
+
+    /// Returns whether this node is a key with the text `key`, in the form
+    /// [`Entry::key_str`] gives it.
+    fn is_key(&self, key: &str) -> bool {
+        match self.value() {
+            Value::Str(s) => s == key,
+            Value::Map { .. } | Value::Seq { .. } => false,
+            _ => self.scalar_text().is_some_and(|text| text == key),
+        }
+    }
+
+    fn write_entries(
+        &self,
+        out: &mut Vec<Entry<'d, 'a>>,
+        index: &mut HashMap<Option<Cow<'d, str>>, usize>,
+        budget: &mut usize,
+    ) {
         for entry in self.raw_entries() {
-            if entry.key.is_merge_key() {
-                merges.push(entry.value);
-            } else if entry.key_str().as_deref() == Some(key) {
-                explicit = Some(entry);
+            if !entry.key.is_merge_key() {
+                match index.entry(entry.key_str()) {
+                    hash_map::Entry::Occupied(slot) => out[*slot.get()] = entry,
+                    hash_map::Entry::Vacant(slot) => {
+                        slot.insert(out.len());
+                        out.push(entry);
+                    }
+                }
+                continue;
+            }
+            // go-yaml writes the mappings of a merge sequence last to
+            // first, so that earlier ones win.
+            for source in merge_sources(entry.value).into_iter().rev() {
+                if *budget == 0 {
+                    return;
+                }
+                *budget -= 1;
+                source.write_entries(out, index, budget);
             }
         }
-        if explicit.is_some() {
-            return explicit;
-        }
-        for source in merges {
-            if let Some(found) = Self::find_in_merge_source(source, key, budget) {
-                return Some(found);
+    }
+
+    /// Finds the last writer of `key`, looking backwards through the
+    /// mapping and into merged mappings, within `budget` merge sources.
+    fn find_entry(&self, key: &str, budget: &mut usize) -> Option<Entry<'d, 'a>> {
+        for entry in self.raw_entries().rev() {
+            if !entry.key.is_merge_key() {
+                if entry.key.is_key(key) {
+                    return Some(entry);
+                }
+                continue;
+            }
+            for source in merge_sources(entry.value) {
+                if *budget == 0 {
+                    return None;
+                }
+                *budget -= 1;
+                if let Some(found) = source.find_entry(key, budget) {
+                    return Some(found);
+                }
             }
         }
         None
     }
 
-    fn find_in_merge_source(
-        source: NodeRef<'d, 'a>,
-        key: &str,
-        budget: &mut usize,
-    ) -> Option<Entry<'d, 'a>> {
-        *budget += 1;
-        if *budget > MAX_MERGE_SOURCES {
-            return None;
-        }
-        match source.value() {
-            Value::Map { .. } => source.find_entry(key, budget),
-            // In a list of merge sources, earlier mappings take precedence.
-            Value::Seq { .. } => source
-                .items()
-                .filter(NodeRef::is_map)
-                .find_map(|m| m.find_entry(key, budget)),
-            _ => None,
-        }
-    }
-
-    fn collect_merged(source: NodeRef<'d, 'a>, out: &mut Vec<Entry<'d, 'a>>, budget: &mut usize) {
-        *budget += 1;
-        if *budget > MAX_MERGE_SOURCES {
-            return;
-        }
-        let maps: Vec<NodeRef<'d, 'a>> = match source.value() {
-            Value::Map { .. } => vec![source],
-            Value::Seq { .. } => source.items().filter(NodeRef::is_map).collect(),
-            _ => Vec::new(),
-        };
-        // Earlier sources win, so a key already collected is kept; the
-        // caller drops collected keys that the mapping itself sets.
-        for map in maps {
-            out.extend(map.entries());
-        }
-    }
-
     fn is_merge_key(&self) -> bool {
-        !self.doc.merge_keys.is_empty() && self.doc.merge_keys.contains(&self.id)
+        self.doc.is_merge_key(self.id)
+    }
+}
+
+/// Lists the mappings a merge key's value names, earliest first: the value
+/// itself, or the mappings of a sequence. Other nodes name none.
+fn merge_sources<'d, 'a>(value: NodeRef<'d, 'a>) -> Vec<NodeRef<'d, 'a>> {
+    match value.value() {
+        Value::Map { .. } => vec![value],
+        Value::Seq { .. } => value.items().filter(NodeRef::is_map).collect(),
+        _ => Vec::new(),
     }
 }

@@ -1,15 +1,17 @@
-//! Typing of plain scalars as go-yaml v2 types them.
+//! Typing of scalars as go-yaml v2 types them.
 //!
 //! `sigs.k8s.io/yaml`, which `kubectl` and the API server use, converts YAML
-//! to JSON through go-yaml v2, whose resolver follows YAML 1.1: `yes`, `on`,
-//! `y` are `true`; `no`, `off`, `n` are `false`; a leading `0` makes an octal
-//! integer; underscores inside numbers are ignored. Timestamps stay strings.
+//! to JSON through go-yaml v2, whose resolver (`resolve.go`, v2.4.0)
+//! follows YAML 1.1: `yes`, `on`, `y` are `true`; `no`, `off`, `n` are
+//! `false`; a leading `0` makes an octal integer; underscores inside numbers
+//! are ignored. Timestamps stay strings with their text, because go-yaml v2
+//! keeps timestamp-like scalars as strings when the target is untyped.
 
 use std::borrow::Cow;
 
 use crate::Value;
 
-/// Types one plain (unquoted) scalar.
+/// Types one plain (unquoted, untagged) scalar.
 pub fn resolve_plain(text: Cow<'_, str>) -> Value<'_> {
     match text.as_ref() {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -26,15 +28,42 @@ pub fn resolve_plain(text: Cow<'_, str>) -> Value<'_> {
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         _ => {}
     }
-    let first = text.as_bytes()[0];
-    if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
-        if let Some(number) = resolve_number(&text) {
-            return number;
-        }
-    }
-    Value::Str(text)
+    let number = match text.as_bytes()[0] {
+        b'.' => resolve_dot_float(&text),
+        b'0'..=b'9' | b'+' | b'-' => resolve_number(&text),
+        _ => None,
+    };
+    number.unwrap_or(Value::Str(text))
 }
 
+/// Types a scalar that carries an explicit tag, given the tag's suffix
+/// after `tag:yaml.org,2002:`, or `None` for a tag outside that namespace.
+///
+/// go-yaml v2 resolves only untagged scalars and the core tags `str`,
+/// `bool`, `int`, `float`, `null` and `timestamp`. Any other tag, such as
+/// `!!binary` or an application tag like `!secret`, leaves the text a
+/// string. A `!!float` integer becomes a float.
+pub fn resolve_tagged<'a>(text: Cow<'a, str>, core_suffix: Option<&str>) -> Value<'a> {
+    match core_suffix {
+        Some("null") => Value::Null,
+        Some("float") => match resolve_plain(text) {
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "go-yaml converts a !!float integer with the same loss"
+            )]
+            Value::Int(int) => Value::Float(int as f64),
+            other => other,
+        },
+        Some("bool" | "int" | "timestamp") => resolve_plain(text),
+        // NOTE: go-yaml fails to decode a tagged scalar whose text does not
+        // resolve to its tag (`!!bool 5`); kubeward keeps the resolved value.
+        _ => Value::Str(text),
+    }
+}
+
+/// The `D`/`S` branch of go-yaml's resolver, for text that starts with a
+/// digit or a sign: underscores are dropped, then the text is tried as a Go
+/// integer literal, as an unsigned one, and as a YAML float.
 fn resolve_number(text: &str) -> Option<Value<'static>> {
     let plain: Cow<'_, str> = if text.contains('_') {
         Cow::Owned(text.replace('_', ""))
@@ -45,19 +74,41 @@ fn resolve_number(text: &str) -> Option<Value<'static>> {
         return Some(int);
     }
     if is_yaml_float(&plain) {
-        return plain.parse::<f64>().ok().map(Value::Float);
+        return parse_finite_float(&plain);
     }
     None
 }
 
-/// Parses an integer the way Go's `strconv.ParseInt(s, 0, 64)` does, with an
-/// unsigned fallback that becomes a float, as go-yaml keeps `uint64` values
-/// that do not fit `int64`.
+/// The `.` branch of go-yaml's resolver: Go's `strconv.ParseFloat` on the
+/// text as written, which accepts underscores only between digits.
+fn resolve_dot_float(text: &str) -> Option<Value<'static>> {
+    if !text.contains('_') {
+        return is_yaml_float(text).then(|| parse_finite_float(text))?;
+    }
+    if !underscores_between_digits(text) {
+        return None;
+    }
+    let plain = text.replace('_', "");
+    is_yaml_float(&plain).then(|| parse_finite_float(&plain))?
+}
+
+/// Parses a float that matched the YAML float form. Go's `ParseFloat`
+/// returns a range error for values beyond `f64`, and go-yaml then keeps
+/// the text as a string, so an infinite result is `None`.
+fn parse_finite_float(text: &str) -> Option<Value<'static>> {
+    let value = text.parse::<f64>().ok()?;
+    value.is_finite().then_some(Value::Float(value))
+}
+
+/// Parses an integer the way Go's `strconv.ParseInt(s, 0, 64)` does, then
+/// `strconv.ParseUint(s, 0, 64)`, which takes no sign. go-yaml keeps a
+/// `uint64` beyond `int64` as an integer; it becomes a float here, the only
+/// numeric type left that holds it.
 fn parse_go_int(text: &str) -> Option<Value<'static>> {
-    let (negative, digits) = match text.as_bytes().first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'-' => (Some(b'-'), &text[1..]),
+        b'+' => (Some(b'+'), &text[1..]),
+        _ => (None, text),
     };
     if digits.is_empty() {
         return None;
@@ -77,15 +128,12 @@ fn parse_go_int(text: &str) -> Option<Value<'static>> {
         return None;
     }
     let magnitude = u128::from_str_radix(body, radix).ok()?;
-    let value = if negative {
-        -i128::try_from(magnitude).ok()?
-    } else {
-        i128::try_from(magnitude).ok()?
-    };
+    let signed = i128::try_from(magnitude).ok()?;
+    let value = if sign == Some(b'-') { -signed } else { signed };
     if let Ok(int) = i64::try_from(value) {
         return Some(Value::Int(int));
     }
-    if !negative && u64::try_from(value).is_ok() {
+    if sign.is_none() && u64::try_from(value).is_ok() {
         #[allow(
             clippy::cast_precision_loss,
             reason = "uint64 beyond i64 is rare and only compared"
@@ -99,6 +147,18 @@ fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
+}
+
+/// Whether every `_` in `text` has an ASCII digit on both sides, the rule
+/// Go's number parsers apply to digit separators.
+fn underscores_between_digits(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'_'
+            || (i > 0
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+    })
 }
 
 /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`, the float form
@@ -180,6 +240,28 @@ mod tests {
     }
 
     #[test]
+    fn integers_beyond_int64() {
+        assert_eq!(
+            resolve("18446744073709551615"),
+            Value::Float(18_446_744_073_709_551_615.0)
+        );
+        assert_eq!(
+            resolve("0xFFFFFFFFFFFFFFFF"),
+            Value::Float(18_446_744_073_709_551_615.0)
+        );
+        // ParseUint takes no sign, and the text is no YAML float.
+        assert_eq!(
+            resolve("+0xFFFFFFFFFFFFFFFF"),
+            Value::Str("+0xFFFFFFFFFFFFFFFF".into())
+        );
+        assert_eq!(
+            resolve("0x1FFFFFFFFFFFFFFFF"),
+            Value::Str("0x1FFFFFFFFFFFFFFFF".into())
+        );
+        assert_eq!(resolve("-9223372036854775808"), Value::Int(i64::MIN));
+    }
+
+    #[test]
     fn floats_and_strings() {
         assert_eq!(resolve("1.5"), Value::Float(1.5));
         assert_eq!(resolve(".5"), Value::Float(0.5));
@@ -189,5 +271,31 @@ mod tests {
         assert_eq!(resolve("-"), Value::Str("-".into()));
         assert_eq!(resolve("2001-12-14"), Value::Str("2001-12-14".into()));
         assert!(matches!(resolve(".inf"), Value::Float(f) if f.is_infinite()));
+    }
+
+    #[test]
+    fn float_overflow_stays_text() {
+        assert_eq!(resolve("1e400"), Value::Str("1e400".into()));
+        assert_eq!(resolve(".5e999"), Value::Str(".5e999".into()));
+        assert_eq!(resolve("1e-400"), Value::Float(0.0));
+    }
+
+    #[test]
+    fn underscores_after_leading_dot() {
+        assert_eq!(resolve(".5_5"), Value::Float(0.55));
+        assert_eq!(resolve("._5"), Value::Str("._5".into()));
+        assert_eq!(resolve(".5_"), Value::Str(".5_".into()));
+    }
+
+    #[test]
+    fn tagged_scalars() {
+        let tagged = |text: &'static str, tag: Option<&str>| resolve_tagged(text.into(), tag);
+        assert_eq!(tagged("5", Some("str")), Value::Str("5".into()));
+        assert_eq!(tagged("5", Some("int")), Value::Int(5));
+        assert_eq!(tagged("5", Some("float")), Value::Float(5.0));
+        assert_eq!(tagged("yes", Some("bool")), Value::Bool(true));
+        assert_eq!(tagged("x", Some("null")), Value::Null);
+        assert_eq!(tagged("aGk=", Some("binary")), Value::Str("aGk=".into()));
+        assert_eq!(tagged("true", None), Value::Str("true".into()));
     }
 }

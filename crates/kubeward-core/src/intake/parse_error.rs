@@ -3,15 +3,28 @@ use crate::{Check, Family, RuleStatus, Severity, declare_rule};
 declare_rule! {
     /// ## What it checks
     ///
-    /// Input that cannot be read as YAML or JSON: a syntax error such as an
-    /// unterminated quoted string or a bad indentation, bytes that are not
-    /// valid UTF-8, or nesting deeper than 10,000 levels. The finding names
-    /// the file, the line and column where the parser stopped, and the
-    /// parser's reason.
+    /// Input that cannot be read as YAML or JSON, or that `kubectl` would
+    /// refuse to decode:
+    ///
+    /// - a syntax error, such as an unterminated quoted string or a bad
+    ///   indentation;
+    /// - bytes that are not valid UTF-8, or invalid UTF-16 after a UTF-16
+    ///   byte order mark;
+    /// - collections nested deeper than 10,000 levels, or flow collections
+    ///   (`[...]`, `{...}`) nested deeper than 255;
+    /// - aliases that expand to more of the document than go-yaml (the
+    ///   YAML library of `kubectl`) allows, such as a "billion laughs"
+    ///   alias bomb;
+    /// - a merge key (`<<`) whose value is not a mapping or a list of
+    ///   mappings.
+    ///
+    /// The finding names the file, the line and column where the parser
+    /// stopped, and the parser's reason.
     ///
     /// The scan goes on: other documents of the same file (those separated
     /// by `---`) and other files are still scanned. In a file with invalid
     /// UTF-8, the invalid bytes are read as U+FFFD and the file is scanned.
+    /// A document with an invalid merge key is scanned without the merge.
     ///
     /// ## Why it matters
     ///
@@ -47,7 +60,8 @@ declare_rule! {
     ///
     /// The position is where the parser noticed the error, which can be
     /// after the real mistake: an unterminated quote is reported where the
-    /// document ends.
+    /// document ends. go-yaml accepts flow collections nested up to 10,000
+    /// levels; kubeward stops at 255, a depth no real manifest reaches.
     ///
     /// ## References
     ///

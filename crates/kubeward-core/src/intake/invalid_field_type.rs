@@ -1,0 +1,288 @@
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use kubeward_yaml::{NodeRef, Pos, Value, resolve_plain};
+
+use super::field_types::{Field, FieldType, POD_METADATA, POD_SPEC};
+use crate::{Check, Family, PodSpec, RuleStatus, Severity, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Fields of the pod template whose YAML type is not the type the
+    /// Kubernetes API declares. Examples are a boolean written as a string
+    /// (`privileged: "true"`), a number written as a string
+    /// (`runAsUser: "0"`), a list written as a string (`containers: web`)
+    /// and a mapping written as a number (`securityContext: 5`). It covers the pod spec, every
+    /// container, init container and ephemeral container, their security
+    /// contexts, ports, environment, volume mounts, probes and volumes,
+    /// and the pod template's labels and annotations.
+    ///
+    /// Types are judged after YAML typing as `kubectl` does it (YAML 1.1
+    /// through go-yaml v2): `yes` and `on` are booleans, `0755` is an
+    /// integer, `"true"` is a string. A `null` value counts as absent. A
+    /// float without a fraction (`1.0`) is accepted where an integer is
+    /// expected, because YAML-to-JSON conversion writes it as `1`.
+    ///
+    /// ## Why it matters
+    ///
+    /// The API server rejects the object, so it never runs as written; but
+    /// kubeward's other rules read a field of the wrong type as unset. A
+    /// container with `privileged: "true"` passes `pss-privileged`
+    /// silently, and a later edit that only fixes the quoting makes it
+    /// privileged. Reporting the type error keeps the scan honest about
+    /// what it could not check.
+    ///
+    /// ## Failing example
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///     - name: web
+    ///       image: nginx:1.27
+    ///       securityContext:
+    ///         runAsUser: "1000"
+    ///         privileged: "false"
+    /// ```
+    ///
+    /// ## Fixed example
+    ///
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///     - name: web
+    ///       image: nginx:1.27
+    ///       securityContext:
+    ///         runAsUser: 1000
+    ///         privileged: false
+    /// ```
+    ///
+    /// ## Known limitations
+    ///
+    /// Only fields in kubeward's table of pod template fields are checked;
+    /// unknown fields and fields of other kinds of objects are not. A pod
+    /// spec that is itself of the wrong type (`spec: "x"`, `template: 5`)
+    /// is not reported, because there is no pod spec to check. Values are
+    /// checked for their type only: an integer out of the `int32` range or
+    /// an unknown enum string passes.
+    ///
+    /// ## References
+    ///
+    /// - Kubernetes API reference, Pod v1 core
+    ///   (<https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/>)
+    /// - YAML 1.1 type repository: bool, int, float, null
+    ///   (<https://yaml.org/type/>)
+    pub static RULE = {
+        id: "invalid-field-type",
+        family: Family::Intake,
+        severity: Severity::Medium,
+        summary: "Pod template field has the wrong type",
+        remediation: "Write the value with the type the Kubernetes API expects: booleans and numbers unquoted, strings quoted when YAML would read them as another type.",
+        pss: None,
+        recommended: true,
+        status: RuleStatus::Stable,
+        check: Check::PodSpec(check),
+    };
+}
+
+fn check(pod: &PodSpec<'_, '_, '_>, sink: &mut Sink<'_>) {
+    if let Some(metadata) = pod.metadata {
+        let mut walk = Walk::new(pod.metadata_prefix, sink);
+        walk.check_fields(metadata, POD_METADATA);
+    }
+    let mut walk = Walk::new(pod.prefix, sink);
+    walk.check_fields(pod.spec, POD_SPEC);
+}
+
+/// A walk over the pod template along the field table.
+///
+/// Work follows the table, which is a few levels deep: each known field is
+/// looked up, and each list item and each entry of a `MapOf` field is
+/// visited once per path that reaches it. Aliases can reach one value by
+/// many paths, but the parser already rejects documents whose aliases
+/// expand beyond go-yaml's limit, which bounds the walk.
+struct Walk<'w, 's> {
+    /// Field path of the value being checked, extended and cut back as the
+    /// walk goes down and up, so that no path is built unless reported.
+    path: String,
+    sink: &'w mut Sink<'s>,
+}
+
+impl<'w, 's> Walk<'w, 's> {
+    fn new(prefix: &str, sink: &'w mut Sink<'s>) -> Self {
+        Walk {
+            path: prefix.to_owned(),
+            sink,
+        }
+    }
+
+    /// Checks the known fields of the mapping `node`.
+    fn check_fields(&mut self, node: NodeRef<'_, '_>, fields: &[Field]) {
+        for field in fields {
+            let Some(entry) = node.entry(field.name) else {
+                continue;
+            };
+            let parent = self.path.len();
+            self.path.push('.');
+            self.path.push_str(field.name);
+            self.check_value(entry.value, &field.ty, entry.key.pos(), parent + 1);
+            self.path.truncate(parent);
+        }
+    }
+
+    /// Checks one value, reported at `pos` (its key, or the list item),
+    /// then its fields, items or entries. Messages name the value by the
+    /// path from byte `name_start` on, such as `containers[0]`.
+    fn check_value(&mut self, node: NodeRef<'_, '_>, ty: &FieldType, pos: Pos, name_start: usize) {
+        if node.is_null() {
+            return;
+        }
+        if !has_type(node, ty) {
+            let message = message(node, ty, &self.path[name_start..]);
+            self.sink.report(pos, self.path.clone(), message);
+            return;
+        }
+        let parent = self.path.len();
+        match ty {
+            FieldType::Object(fields) => self.check_fields(node, fields),
+            FieldType::List(item_type) => {
+                for (index, item) in node.items().enumerate() {
+                    let _ = write!(self.path, "[{index}]");
+                    self.check_value(item, item_type, item.pos(), name_start);
+                    self.path.truncate(parent);
+                }
+            }
+            FieldType::MapOf(value_type) => {
+                for entry in node.entries() {
+                    self.path.push('.');
+                    self.path.push_str(&entry.key_str().unwrap_or_default());
+                    self.check_value(entry.value, value_type, entry.key.pos(), parent + 1);
+                    self.path.truncate(parent);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn has_type(node: NodeRef<'_, '_>, ty: &FieldType) -> bool {
+    let value = node.value();
+    match ty {
+        FieldType::Bool => matches!(value, Value::Bool(_)),
+        FieldType::Int => is_integer(value),
+        FieldType::Str => matches!(value, Value::Str(_)),
+        FieldType::Quantity => {
+            matches!(value, Value::Str(_) | Value::Int(_))
+                || matches!(value, Value::Float(f) if f.is_finite())
+        }
+        FieldType::IntOrString => matches!(value, Value::Str(_)) || is_integer(value),
+        FieldType::List(_) => matches!(value, Value::Seq { .. }),
+        FieldType::MapOf(_) | FieldType::Object(_) => matches!(value, Value::Map { .. }),
+    }
+}
+
+fn is_integer(value: &Value<'_>) -> bool {
+    match value {
+        Value::Int(_) => true,
+        Value::Float(f) => f.is_finite() && f.fract() == 0.0,
+        _ => false,
+    }
+}
+
+fn message(node: NodeRef<'_, '_>, ty: &FieldType, field: &str) -> String {
+    let value_text = match node.value() {
+        Value::Str(s) => format!(" ({})", quote(s)),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+            format!(" ({})", node.scalar_text().unwrap_or_default())
+        }
+        _ => String::new(),
+    };
+    let fix = match (ty, node.value()) {
+        (FieldType::Bool | FieldType::Int, Value::Str(text)) if unquoted_fits(text, ty) => {
+            " Remove the quotes."
+        }
+        (FieldType::Str, Value::Bool(_) | Value::Int(_) | Value::Float(_)) => " Quote the value.",
+        _ => "",
+    };
+    format!(
+        "`{field}` is {}{value_text}, but the Kubernetes API expects {}. The API server rejects \
+         this object, and other rules read the field as unset.{fix}",
+        article_type(node),
+        ty.describe(),
+    )
+}
+
+/// Returns whether `text` without its quotes would be read as `ty`.
+fn unquoted_fits(text: &str, ty: &FieldType) -> bool {
+    let value = resolve_plain(Cow::Borrowed(text));
+    match ty {
+        FieldType::Bool => matches!(value, Value::Bool(_)),
+        _ => is_integer(&value),
+    }
+}
+
+fn article_type(node: NodeRef<'_, '_>) -> String {
+    let name = node.type_name();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
+}
+
+/// Quotes a string for a message and cuts it to a short prefix, so that a
+/// huge or multi-line value does not flood the output.
+fn quote(text: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    let mut prefix: String = text.chars().take(MAX_CHARS).collect();
+    if prefix.len() < text.len() {
+        prefix.push_str("...");
+    }
+    format!("{prefix:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intake::field_types::CONTAINER;
+
+    #[test]
+    fn quote_cuts_long_strings() {
+        let long = "x".repeat(1000);
+        assert_eq!(quote(&long).len(), 40 + 3 + 2);
+        assert_eq!(quote("true"), "\"true\"");
+    }
+
+    #[test]
+    fn table_names_are_unique() {
+        fn visit(fields: &[Field]) {
+            for (i, field) in fields.iter().enumerate() {
+                assert!(
+                    fields[..i].iter().all(|other| other.name != field.name),
+                    "field `{}` is listed twice",
+                    field.name
+                );
+                visit_type(&field.ty);
+            }
+        }
+        fn visit_type(ty: &FieldType) {
+            match ty {
+                FieldType::Object(fields) => visit(fields),
+                FieldType::List(inner) | FieldType::MapOf(inner) => visit_type(inner),
+                _ => {}
+            }
+        }
+        visit(POD_SPEC);
+        visit(CONTAINER);
+        visit(POD_METADATA);
+    }
+}

@@ -1,0 +1,161 @@
+//! Expanding command-line paths and reading inputs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use kubeward_intake::{
+    InputPath, IntakeError, collect_inputs, is_manifest_path, read_input, read_input_with_limit,
+};
+
+/// A directory under the system temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("kubeward-intake-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).expect("create temporary directory");
+        TempDir(path)
+    }
+
+    fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        fs::create_dir_all(path.parent().expect("parent")).expect("create directories");
+        fs::write(&path, text).expect("write file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn relative_files(root: &Path, inputs: &[InputPath]) -> Vec<String> {
+    inputs
+        .iter()
+        .map(|input| match input {
+            InputPath::File(path) => path
+                .strip_prefix(root)
+                .expect("below the root")
+                .display()
+                .to_string(),
+            InputPath::Stdin => "-".to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn directories_are_walked_recursively() {
+    let dir = TempDir::new("walk");
+    for name in [
+        "b.yaml",
+        "a.yml",
+        "c.json",
+        "notes.txt",
+        "sub/deep/d.YAML",
+        "sub/e.Json",
+        ".hidden.yaml",
+        ".git/config.yaml",
+        "chart/templates/.helmignore",
+    ] {
+        dir.write(name, "kind: x\n");
+    }
+    let (inputs, errors) = collect_inputs(std::slice::from_ref(&dir.0));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        relative_files(&dir.0, &inputs),
+        vec!["a.yml", "b.yaml", "c.json", "sub/deep/d.YAML", "sub/e.Json"]
+    );
+}
+
+#[test]
+fn named_files_are_read_whatever_their_extension() {
+    let dir = TempDir::new("named");
+    let text = dir.write("manifest.txt", "kind: x\n");
+    let hidden = dir.write(".kube.yaml", "kind: y\n");
+    let (inputs, errors) = collect_inputs(&[text.clone(), PathBuf::from("-"), hidden.clone()]);
+    assert!(errors.is_empty());
+    assert_eq!(
+        inputs,
+        vec![
+            InputPath::File(text),
+            InputPath::Stdin,
+            InputPath::File(hidden)
+        ]
+    );
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let dir = TempDir::new("missing");
+    let missing = dir.0.join("nope.yaml");
+    let present = dir.write("yes.yaml", "kind: x\n");
+    let (inputs, errors) = collect_inputs(&[missing, present.clone()]);
+    assert_eq!(inputs, vec![InputPath::File(present)]);
+    assert_eq!(errors.len(), 1);
+    assert!(matches!(errors[0], IntakeError::Io { .. }));
+    assert!(errors[0].to_string().contains("nope.yaml: cannot read"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_ends() {
+    let dir = TempDir::new("loop");
+    dir.write("sub/a.yaml", "kind: x\n");
+    std::os::unix::fs::symlink(&dir.0, dir.0.join("sub/back")).expect("symlink");
+    let (inputs, errors) = collect_inputs(std::slice::from_ref(&dir.0));
+    assert_eq!(relative_files(&dir.0, &inputs), vec!["sub/a.yaml"]);
+    assert_eq!(errors.len(), 1, "the loop is reported: {errors:?}");
+}
+
+#[test]
+fn input_is_read_whole() {
+    let dir = TempDir::new("read");
+    let path = dir.write("a.yaml", "kind: Pod\n");
+    let bytes = read_input(&InputPath::File(path)).expect("read");
+    assert_eq!(bytes, b"kind: Pod\n");
+}
+
+#[test]
+fn input_over_the_limit_is_rejected() {
+    let dir = TempDir::new("limit");
+    let path = dir.write("big.yaml", &"a".repeat(1000));
+    let input = InputPath::File(path);
+    assert_eq!(
+        read_input_with_limit(&input, 1000)
+            .expect("at the limit")
+            .len(),
+        1000
+    );
+    let error = read_input_with_limit(&input, 999).expect_err("over the limit");
+    assert!(is_too_large(&error), "{error:?}");
+    assert!(
+        error.to_string().contains("larger than 999 bytes"),
+        "{error}"
+    );
+}
+
+fn is_too_large(error: &IntakeError) -> bool {
+    matches!(error, IntakeError::Io { source, .. } if source.kind() == std::io::ErrorKind::FileTooLarge)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_input_stops_at_the_limit() {
+    let input = InputPath::File(PathBuf::from("/dev/zero"));
+    let error = read_input_with_limit(&input, 1 << 20).expect_err("endless");
+    assert!(is_too_large(&error), "{error:?}");
+}
+
+#[test]
+fn manifest_extensions() {
+    for name in ["a.yaml", "a.YML", "dir.d/a.json", "a.b.yaml"] {
+        assert!(is_manifest_path(Path::new(name)), "{name}");
+    }
+    for name in ["a.txt", "yaml", "a.yaml.bak", "a.jsonl", ".yaml"] {
+        assert!(!is_manifest_path(Path::new(name)), "{name}");
+    }
+}
