@@ -1,7 +1,14 @@
 //! The JSON output, schema version 1.
+//!
+//! `docs/json-output.md` describes every field and
+//! `docs/schema/kubeward-report-v1.schema.json` is its JSON Schema. The
+//! structs below are the format itself: they are written out field by
+//! field, so a change to the core model cannot change the output unnoticed.
 
-use kubeward_core::{Finding, Report, ScanStats, Warning};
+use kubeward_core::{ContainerKind, Finding, Severity, Warning};
 use serde::Serialize;
+
+use crate::{ScanOutput, Unreadable};
 
 /// Version of the JSON output's schema. It changes only when a field is
 /// removed or changes meaning; new fields may appear within a version.
@@ -9,33 +16,179 @@ pub const SCHEMA_VERSION: &str = "1";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Document<'r> {
+struct Document<'a> {
     schema_version: &'static str,
     tool: Tool,
-    findings: &'r [Finding],
-    warnings: &'r [Warning],
-    stats: ScanStats,
+    findings: Vec<JsonFinding<'a>>,
+    warnings: Vec<JsonWarning<'a>>,
+    unreadable: Vec<JsonUnreadable<'a>>,
+    stats: Stats,
+    severity_counts: SeverityCounts,
 }
 
 #[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
+pub(crate) struct Tool {
+    pub(crate) name: &'static str,
+    pub(crate) version: &'static str,
 }
 
-/// Renders the report as one JSON document.
-pub fn render(report: &Report) -> String {
+pub(crate) const TOOL: Tool = Tool {
+    name: "kubeward",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    object: Option<JsonObject<'a>>,
+    path: Option<&'a str>,
+    container: Option<JsonContainer<'a>>,
+    pss: Option<JsonPss>,
+    remediation: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonObject<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonContainer<'a> {
+    name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonPss {
+    level: &'static str,
+    control: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonWarning<'a> {
+    file: &'a str,
+    line: Option<u32>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonUnreadable<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    files: usize,
+    documents: usize,
+    objects: usize,
+    unreadable: usize,
+}
+
+#[derive(Serialize)]
+struct SeverityCounts {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+/// Renders the scan as one JSON document, ending with a line break.
+pub fn render(scan: &ScanOutput<'_>) -> String {
+    let report = scan.report;
+    let counts = report.counts();
+    let count = |severity: Severity| counts[severity as usize];
     let document = Document {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "kubeward",
-            version: env!("CARGO_PKG_VERSION"),
+        tool: TOOL,
+        findings: report.findings.iter().map(finding).collect(),
+        warnings: report.warnings.iter().map(warning).collect(),
+        unreadable: scan.unreadable.iter().map(unreadable).collect(),
+        stats: Stats {
+            files: report.stats.files,
+            documents: report.stats.documents,
+            objects: report.stats.objects,
+            unreadable: scan.unreadable.len(),
         },
-        findings: &report.findings,
-        warnings: &report.warnings,
-        stats: report.stats,
+        severity_counts: SeverityCounts {
+            critical: count(Severity::Critical),
+            high: count(Severity::High),
+            medium: count(Severity::Medium),
+            low: count(Severity::Low),
+            info: count(Severity::Info),
+        },
     };
-    let mut out = serde_json::to_string_pretty(&document).expect("report serializes to JSON");
+    to_pretty_json(&document)
+}
+
+/// Serializes `value` as indented JSON followed by a line break.
+pub(crate) fn to_pretty_json(value: &impl Serialize) -> String {
+    // serde_json fails only on non-string map keys and on Serialize impls
+    // that return errors, and no output type of this crate has either.
+    let mut out = serde_json::to_string_pretty(value).expect("output structs serialize to JSON");
     out.push('\n');
     out
+}
+
+/// Returns the JSON output's name of a container list: `init`, `regular`
+/// or `ephemeral`.
+pub(crate) fn container_kind(kind: ContainerKind) -> &'static str {
+    match kind {
+        ContainerKind::Init => "init",
+        ContainerKind::Regular => "regular",
+        ContainerKind::Ephemeral => "ephemeral",
+    }
+}
+
+fn finding(finding: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: finding.rule,
+        severity: finding.severity,
+        message: &finding.message,
+        file: &finding.file,
+        line: finding.line,
+        column: finding.column,
+        object: finding.object.as_ref().map(|object| JsonObject {
+            api_version: &object.api_version,
+            kind: &object.kind,
+            namespace: object.namespace.as_deref(),
+            name: object.name.as_deref(),
+        }),
+        path: finding.path.as_deref(),
+        container: finding.container.as_ref().map(|container| JsonContainer {
+            name: &container.name,
+            kind: container_kind(container.kind),
+        }),
+        pss: finding.pss.map(|pss| JsonPss {
+            level: pss.level.as_str(),
+            control: pss.control,
+        }),
+        remediation: finding.remediation,
+    }
+}
+
+fn warning(warning: &Warning) -> JsonWarning<'_> {
+    JsonWarning {
+        file: &warning.file,
+        line: warning.line,
+        message: &warning.message,
+    }
+}
+
+fn unreadable(input: &Unreadable) -> JsonUnreadable<'_> {
+    JsonUnreadable {
+        path: &input.path,
+        message: &input.message,
+    }
 }
