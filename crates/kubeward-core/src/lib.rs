@@ -14,6 +14,7 @@
 
 mod finding;
 pub mod intake;
+mod inventory;
 mod object;
 pub mod pod;
 mod pss;
@@ -23,6 +24,7 @@ mod scan;
 mod severity;
 
 pub use finding::{ContainerInfo, ContainerKind, Finding, ObjectRef, PssInfo};
+pub use inventory::{Inventory, InventorySink, KindSet, StoredObject};
 pub use object::{Object, Source};
 pub use pod::{Container, PodSpec, Setting};
 pub use pss::{InvalidPssVersion, LATEST_PSS_MINOR, PssLevel, PssVersion};
@@ -30,7 +32,7 @@ pub use report::{Report, ScanStats, Warning};
 pub use rule::{
     Check, Family, MAX_QUOTED_LINE, Profile, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile,
 };
-pub use scan::{FileReport, scan_bytes, scan_text};
+pub use scan::{FileReport, ScanPlan, scan_bytes, scan_bytes_with, scan_text, scan_text_with};
 pub use severity::{InvalidSeverity, Severity};
 
 /// Re-exported so rule crates use the same tree types.

@@ -4,7 +4,9 @@ use std::str::FromStr;
 use kubeward_yaml::Pos;
 use serde::Serialize;
 
-use crate::{Finding, Object, PodSpec, PssInfo, PssLevel, PssVersion, Severity};
+use crate::{
+    Finding, Inventory, InventorySink, Object, PodSpec, PssInfo, PssLevel, PssVersion, Severity,
+};
 
 /// A group of rules about one part of a cluster.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -68,6 +70,12 @@ pub enum Check {
     PodSpec(fn(&PodSpec<'_, '_, '_>, &mut Sink<'_>)),
     /// Called once per object.
     Object(fn(&Object<'_, '_>, &mut Sink<'_>)),
+    /// Called once per scan, after every file was read, with the objects
+    /// of the listed kinds (`kind` names of any API group; `*` for all).
+    Inventory {
+        kinds: &'static [&'static str],
+        check: fn(&Inventory, &mut InventorySink<'_>),
+    },
     /// Findings made by the scan pipeline itself, such as parse errors.
     Pipeline,
 }
@@ -77,6 +85,7 @@ impl fmt::Debug for Check {
         f.write_str(match self {
             Check::PodSpec(_) => "PodSpec",
             Check::Object(_) => "Object",
+            Check::Inventory { .. } => "Inventory",
             Check::Pipeline => "Pipeline",
         })
     }

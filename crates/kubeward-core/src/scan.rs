@@ -11,7 +11,10 @@ use kubeward_yaml::{self as yaml, Document, NodeId, NodeRef, Pos};
 use rayon::prelude::*;
 
 use crate::intake::{DUPLICATE_KEY, PARSE_ERROR};
-use crate::{Check, Finding, Object, PodSpec, RuleDef, ScanOptions, Sink, Source, Warning};
+use crate::{
+    Check, Finding, KindSet, Object, PodSpec, RuleDef, ScanOptions, Sink, Source, StoredObject,
+    Warning,
+};
 
 /// What checking one file produced.
 #[derive(Debug, Default)]
@@ -22,6 +25,8 @@ pub struct FileReport {
     pub documents: usize,
     /// Objects checked: each list item counts, the list itself does not.
     pub objects: usize,
+    /// Objects kept for inventory rules, of the kinds the scan asked for.
+    pub stored: Vec<StoredObject>,
 }
 
 impl FileReport {
@@ -30,6 +35,27 @@ impl FileReport {
         self.warnings.extend(other.warnings);
         self.documents += other.documents;
         self.objects += other.objects;
+        self.stored.extend(other.stored);
+    }
+}
+
+/// What a scan of one file runs: rules, options, and the kinds of objects
+/// it keeps for rules and queries that read several objects.
+#[derive(Clone, Debug)]
+pub struct ScanPlan<'r> {
+    pub rules: &'r [&'static RuleDef],
+    pub options: ScanOptions,
+    pub keep: KindSet,
+}
+
+impl<'r> ScanPlan<'r> {
+    /// A plan that keeps the kinds the inventory rules among `rules` read.
+    pub fn new(rules: &'r [&'static RuleDef], options: ScanOptions) -> Self {
+        ScanPlan {
+            rules,
+            options,
+            keep: KindSet::for_rules(rules),
+        }
     }
 }
 
@@ -41,6 +67,12 @@ pub fn scan_bytes(
     rules: &[&'static RuleDef],
     options: ScanOptions,
 ) -> FileReport {
+    scan_bytes_with(file, bytes, &ScanPlan::new(rules, options))
+}
+
+/// Checks the bytes of one file as `plan` says, keeping the objects it
+/// asks for in [`FileReport::stored`].
+pub fn scan_bytes_with(file: &Arc<str>, bytes: &[u8], plan: &ScanPlan<'_>) -> FileReport {
     let decoded = yaml::decode(bytes);
     let mut report = FileReport::default();
     if let Some(problem) = &decoded.problem {
@@ -54,7 +86,7 @@ pub fn scan_bytes(
             problem.message.clone(),
         ));
     }
-    scan_into(file, &decoded.text, rules, options, report)
+    scan_into(file, &decoded.text, plan, report)
 }
 
 /// Checks the text of one file with `rules`. Lone carriage returns count
@@ -65,7 +97,12 @@ pub fn scan_text(
     rules: &[&'static RuleDef],
     options: ScanOptions,
 ) -> FileReport {
-    scan_into(file, text, rules, options, FileReport::default())
+    scan_text_with(file, text, &ScanPlan::new(rules, options))
+}
+
+/// Checks the text of one file as `plan` says.
+pub fn scan_text_with(file: &Arc<str>, text: &str, plan: &ScanPlan<'_>) -> FileReport {
+    scan_into(file, text, plan, FileReport::default())
 }
 
 /// Scans `text` and adds its findings and warnings to `report`, which may
@@ -74,12 +111,15 @@ pub fn scan_text(
 fn scan_into(
     file: &Arc<str>,
     text: &str,
-    rules: &[&'static RuleDef],
-    options: ScanOptions,
+    plan: &ScanPlan<'_>,
     mut report: FileReport,
 ) -> FileReport {
     let text = yaml::normalize_line_breaks(text);
-    let scanner = TextScanner { rules, options };
+    let scanner = TextScanner {
+        rules: plan.rules,
+        options: plan.options,
+        keep: &plan.keep,
+    };
     report.merge(
         yaml::split_documents(&text)
             .into_par_iter()
@@ -103,6 +143,7 @@ fn scan_into(
 struct TextScanner<'r> {
     rules: &'r [&'static RuleDef],
     options: ScanOptions,
+    keep: &'r KindSet,
 }
 
 impl TextScanner<'_> {
@@ -159,6 +200,9 @@ impl TextScanner<'_> {
 
     fn check_object(&self, object: &Object<'_, '_>, out: &mut FileReport) {
         out.objects += 1;
+        if self.keep.contains(object.kind()) {
+            out.stored.push(StoredObject::capture(object));
+        }
         let pod = PodSpec::of(object);
         for &rule in self.rules {
             let mut sink = Sink::new(rule, object, self.options, &mut out.findings);

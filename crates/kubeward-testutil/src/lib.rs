@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use kubeward_core::{Finding, RuleDef, ScanOptions, scan_text};
+use kubeward_core::{Finding, Inventory, RuleDef, ScanOptions, ScanPlan, scan_text_with};
 
 /// The shared test material, or `None` after printing why the calling test
 /// skips. Panics when the folder is missing and `KUBEWARD_REQUIRE_SHARED` is
@@ -35,8 +35,8 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
     None
 }
 
-/// Runs `rules` over YAML text as a scan of a file named `file` would, and
-/// returns the findings sorted by position.
+/// Runs `rules` over YAML text as a scan of a file named `file` would,
+/// inventory rules included, and returns the findings sorted by position.
 pub fn check(
     file: &str,
     yaml: &str,
@@ -44,7 +44,9 @@ pub fn check(
     options: ScanOptions,
 ) -> Vec<Finding> {
     let file: Arc<str> = Arc::from(file);
-    let mut findings = scan_text(&file, yaml, rules, options).findings;
+    let report = scan_text_with(&file, yaml, &ScanPlan::new(rules, options));
+    let mut findings = report.findings;
+    findings.extend(Inventory::new(report.stored).check(rules, options));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

@@ -24,6 +24,7 @@ mod arena;
 mod build;
 mod compat;
 mod decode;
+mod extract;
 mod node;
 mod parse;
 mod scalar;

@@ -9,4 +9,4 @@
 mod pipeline;
 
 pub use kubeward_core::FileReport;
-pub use pipeline::Scanner;
+pub use pipeline::{ScanResult, Scanner};

@@ -1,7 +1,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use kubeward_core::{Profile, Report, RuleDef, ScanOptions, scan_bytes};
+use kubeward_core::{
+    Inventory, KindSet, Profile, Report, RuleDef, ScanOptions, ScanPlan, scan_bytes_with,
+};
 use kubeward_intake::{IntakeError, collect_inputs, read_input};
 use rayon::prelude::*;
 
@@ -10,6 +12,15 @@ use rayon::prelude::*;
 pub struct Scanner {
     rules: Vec<&'static RuleDef>,
     options: ScanOptions,
+}
+
+/// Everything one scan produced: the report, the objects kept for
+/// cross-object queries, and the paths that could not be read.
+#[derive(Debug)]
+pub struct ScanResult {
+    pub report: Report,
+    pub inventory: Inventory,
+    pub errors: Vec<IntakeError>,
 }
 
 impl Scanner {
@@ -34,15 +45,30 @@ impl Scanner {
     /// Paths that cannot be read are returned as errors; everything else is
     /// in the report.
     pub fn scan_paths(&self, paths: &[PathBuf]) -> (Report, Vec<IntakeError>) {
+        let result = self.scan_paths_keeping(paths, &KindSet::none());
+        (result.report, result.errors)
+    }
+
+    /// Scans like [`Scanner::scan_paths`] and also returns the objects of
+    /// the kinds in `keep`, besides those the inventory rules read, for
+    /// queries such as reachability or who-can.
+    pub fn scan_paths_keeping(&self, paths: &[PathBuf], keep: &KindSet) -> ScanResult {
+        let mut plan = ScanPlan::new(&self.rules, self.options);
+        if keep.keeps_all() {
+            plan.keep = KindSet::all();
+        } else {
+            plan.keep.extend(keep.kinds());
+        }
         let (inputs, mut errors) = collect_inputs(paths);
         let results: Vec<_> = inputs
             .into_par_iter()
             .map(|input| {
                 let file: Arc<str> = Arc::from(input.display());
-                read_input(&input).map(|bytes| scan_bytes(&file, &bytes, &self.rules, self.options))
+                read_input(&input).map(|bytes| scan_bytes_with(&file, &bytes, &plan))
             })
             .collect();
         let mut report = Report::default();
+        let mut stored = Vec::new();
         for result in results {
             match result {
                 Ok(file) => {
@@ -51,12 +77,21 @@ impl Scanner {
                     report.stats.objects += file.objects;
                     report.findings.extend(file.findings);
                     report.warnings.extend(file.warnings);
+                    stored.extend(file.stored);
                 }
                 Err(err) => errors.push(err),
             }
         }
+        let inventory = Inventory::new(stored);
+        report
+            .findings
+            .extend(inventory.check(&self.rules, self.options));
         report.stats.unreadable = errors.len();
         report.sort();
-        (report, errors)
+        ScanResult {
+            report,
+            inventory,
+            errors,
+        }
     }
 }
