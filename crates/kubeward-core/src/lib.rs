@@ -30,7 +30,8 @@ pub use pod::{Container, PodSpec, Setting};
 pub use pss::{InvalidPssVersion, LATEST_PSS_MINOR, PssLevel, PssVersion};
 pub use report::{Report, ScanStats, Warning};
 pub use rule::{
-    Check, Family, MAX_QUOTED_LINE, Profile, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile,
+    Check, Family, MAX_QUOTED_LINE, Profile, RuleConfig, RuleDef, RuleStatus, ScanOptions, Sink,
+    UnknownProfile,
 };
 pub use scan::{FileReport, ScanPlan, scan_bytes, scan_bytes_with, scan_text, scan_text_with};
 pub use severity::{InvalidSeverity, Severity};

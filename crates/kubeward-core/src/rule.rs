@@ -218,11 +218,50 @@ impl FromStr for Profile {
 }
 
 /// Settings that change what rules decide.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct ScanOptions {
     /// The Pod Security Standards version `pod-security` rules decide at.
     pub pss_version: PssVersion,
+    /// Settings of individual rules, usually from the configuration file.
+    /// A reference with a static lifetime keeps the options `Copy`: the CLI
+    /// builds the configuration once per process and leaks it.
+    pub config: &'static RuleConfig,
 }
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            pss_version: PssVersion::default(),
+            config: &DEFAULT_RULE_CONFIG,
+        }
+    }
+}
+
+impl ScanOptions {
+    /// Options with `config` in place of the defaults. The configuration is
+    /// leaked so that the options stay `Copy`; call this once per scan
+    /// setup, not per file.
+    #[must_use]
+    pub fn with_config(self, config: RuleConfig) -> Self {
+        ScanOptions {
+            config: Box::leak(Box::new(config)),
+            ..self
+        }
+    }
+}
+
+/// Settings that rules read, with defaults that suit most clusters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleConfig {
+    /// Registries images may come from, as host names with an optional
+    /// port (`registry.example.com`, `localhost:5000`) or a host and path
+    /// prefix (`ghcr.io/example`). Empty means every registry is allowed.
+    pub allowed_registries: Vec<String>,
+}
+
+static DEFAULT_RULE_CONFIG: RuleConfig = RuleConfig {
+    allowed_registries: Vec::new(),
+};
 
 /// Longest source line, in bytes, that a finding quotes.
 pub const MAX_QUOTED_LINE: usize = 1_000;

@@ -50,6 +50,7 @@ fn corpus_scans_cleanly() {
         for version in versions {
             let options = ScanOptions {
                 pss_version: version,
+                ..ScanOptions::default()
             };
             let name = path.display().to_string();
             let findings = kubeward_testutil::check(&name, &text, kubeward_pss::RULES, options);

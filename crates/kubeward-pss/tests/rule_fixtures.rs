@@ -96,6 +96,7 @@ fn container_kind(path: &str) -> Option<ContainerKind> {
 fn check_case(rule: &'static RuleDef, case: &Case) -> Vec<String> {
     let options = ScanOptions {
         pss_version: case.version,
+        ..ScanOptions::default()
     };
     let findings: Vec<Finding> = kubeward_testutil::check(rule.id, &case.text, &[rule], options);
     let mut problems = Vec::new();

@@ -96,6 +96,7 @@ fn disagreement(dir: &Path, row: &Row<'_>) -> Option<String> {
     };
     let options = ScanOptions {
         pss_version: row.version,
+        ..ScanOptions::default()
     };
     let findings = kubeward_testutil::check(row.fixture, &text, &rules_for(row.level), options);
     if row.expect_pass {

@@ -15,6 +15,7 @@ use super::{ScanArgs, ScanFormat, error_status, findings_status};
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let options = ScanOptions {
         pss_version: args.pss_version,
+        ..ScanOptions::default()
     };
     let scanner = Scanner::new(args.profile.into(), options);
     let (report, errors) = scanner.scan_paths(&args.paths);
