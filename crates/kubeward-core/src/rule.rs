@@ -4,6 +4,7 @@ use std::str::FromStr;
 use kubeward_yaml::Pos;
 use serde::Serialize;
 
+use crate::component::{Component, ComponentReader, ComponentSink};
 use crate::{
     Finding, Inventory, InventorySink, Object, PodSpec, PssInfo, PssLevel, PssVersion, Severity,
 };
@@ -21,6 +22,11 @@ pub enum Family {
     Encryption,
     Kubelet,
     Audit,
+    ControllerManager,
+    Scheduler,
+    KubeProxy,
+    /// Modes and owners of the files control-plane and node programs use.
+    NodeFiles,
     Network,
     Rbac,
     Exposure,
@@ -39,6 +45,10 @@ impl Family {
             Family::Encryption => "encryption",
             Family::Kubelet => "kubelet",
             Family::Audit => "audit",
+            Family::ControllerManager => "controller-manager",
+            Family::Scheduler => "scheduler",
+            Family::KubeProxy => "kube-proxy",
+            Family::NodeFiles => "node-files",
             Family::Network => "network",
             Family::Rbac => "rbac",
             Family::Exposure => "exposure",
@@ -76,6 +86,13 @@ pub enum Check {
         kinds: &'static [&'static str],
         check: fn(&Inventory, &mut InventorySink<'_>),
     },
+    /// Called once per control-plane component found in the input, with
+    /// its effective settings. `reader` builds components from input; every
+    /// component rule names the same one.
+    Component {
+        reader: &'static ComponentReader,
+        check: fn(&Component, &mut ComponentSink<'_>),
+    },
     /// Findings made by the scan pipeline itself, such as parse errors.
     Pipeline,
 }
@@ -86,6 +103,7 @@ impl fmt::Debug for Check {
             Check::PodSpec(_) => "PodSpec",
             Check::Object(_) => "Object",
             Check::Inventory { .. } => "Inventory",
+            Check::Component { .. } => "Component",
             Check::Pipeline => "Pipeline",
         })
     }
@@ -257,10 +275,66 @@ pub struct RuleConfig {
     /// port (`registry.example.com`, `localhost:5000`) or a host and path
     /// prefix (`ghcr.io/example`). Empty means every registry is allowed.
     pub allowed_registries: Vec<String>,
+    /// Namespaces whose Secrets and ServiceAccounts give control of the
+    /// cluster, where `rbac` rules treat read access to Secrets like
+    /// cluster-wide access. `None` means [`DEFAULT_SENSITIVE_NAMESPACES`].
+    pub sensitive_namespaces: Option<Vec<String>>,
+    /// Namespace label keys whose values name an environment (`prod`,
+    /// `staging`, `dev`, `test`, ...), for the `network` rule on traffic
+    /// across environments. `None` means
+    /// [`DEFAULT_ENVIRONMENT_LABEL_KEYS`].
+    pub environment_label_keys: Option<Vec<String>>,
 }
+
+impl RuleConfig {
+    /// Whether `namespace` is one of the sensitive namespaces.
+    pub fn is_sensitive_namespace(&self, namespace: &str) -> bool {
+        match &self.sensitive_namespaces {
+            Some(namespaces) => namespaces.iter().any(|ns| ns == namespace),
+            None => DEFAULT_SENSITIVE_NAMESPACES.contains(&namespace),
+        }
+    }
+
+    /// The namespace label keys that name an environment.
+    pub fn environment_label_keys(&self) -> Vec<&str> {
+        match &self.environment_label_keys {
+            Some(keys) => keys.iter().map(String::as_str).collect(),
+            None => DEFAULT_ENVIRONMENT_LABEL_KEYS.to_vec(),
+        }
+    }
+}
+
+/// The default namespace label keys that name an environment, most
+/// specific first.
+pub const DEFAULT_ENVIRONMENT_LABEL_KEYS: &[&str] = &[
+    "environment",
+    "env",
+    "stage",
+    "tier",
+    "app.kubernetes.io/environment",
+];
+
+/// The default sensitive namespaces: the control plane's, and those where
+/// widely used cluster-wide tools keep credentials that control the
+/// cluster (GitOps controllers, certificate and policy managers, service
+/// meshes, CNI operators, Rancher).
+pub const DEFAULT_SENSITIVE_NAMESPACES: &[&str] = &[
+    "kube-system",
+    "argocd",
+    "flux-system",
+    "cert-manager",
+    "istio-system",
+    "kyverno",
+    "gatekeeper-system",
+    "tigera-operator",
+    "calico-system",
+    "cattle-system",
+];
 
 static DEFAULT_RULE_CONFIG: RuleConfig = RuleConfig {
     allowed_registries: Vec::new(),
+    sensitive_namespaces: None,
+    environment_label_keys: None,
 };
 
 /// Longest source line, in bytes, that a finding quotes.

@@ -10,10 +10,11 @@ use std::sync::Arc;
 use kubeward_yaml::{self as yaml, Document, NodeId, NodeRef, Pos};
 use rayon::prelude::*;
 
+use crate::component::{Component, ComponentReader, check_component, reader_of};
 use crate::intake::{DUPLICATE_KEY, PARSE_ERROR};
 use crate::{
-    Check, Finding, KindSet, Object, PodSpec, RuleDef, ScanOptions, Sink, Source, StoredObject,
-    Warning,
+    Check, Finding, KindSet, Object, ObjectMeta, PodSpec, RuleDef, ScanOptions, Sink, Source,
+    StoredObject, Warning,
 };
 
 /// What checking one file produced.
@@ -27,6 +28,11 @@ pub struct FileReport {
     pub objects: usize,
     /// Objects kept for inventory rules, of the kinds the scan asked for.
     pub stored: Vec<StoredObject>,
+    /// Control-plane components read and checked, when component rules run.
+    pub components: usize,
+    /// Labels and kubeward annotations of the objects that have findings
+    /// or carry a `kubeward.dev/` annotation, for exceptions.
+    pub metadata: Vec<ObjectMeta>,
 }
 
 impl FileReport {
@@ -36,6 +42,8 @@ impl FileReport {
         self.documents += other.documents;
         self.objects += other.objects;
         self.stored.extend(other.stored);
+        self.components += other.components;
+        self.metadata.extend(other.metadata);
     }
 }
 
@@ -115,10 +123,22 @@ fn scan_into(
     mut report: FileReport,
 ) -> FileReport {
     let text = yaml::normalize_line_breaks(text);
+    let components = reader_of(plan.rules);
+    if let Some(read) = components.and_then(|reader| (reader.from_text)(file, &text)) {
+        // A systemd unit, a saved command line or another file that is not
+        // YAML: its components are checked and YAML parsing is skipped.
+        report.components += read.components.len();
+        for component in &read.components {
+            check_component(component, plan.rules, plan.options, &mut report.findings);
+        }
+        report.warnings.extend(read.warnings);
+        return report;
+    }
     let scanner = TextScanner {
         rules: plan.rules,
         options: plan.options,
         keep: &plan.keep,
+        components,
     };
     report.merge(
         yaml::split_documents(&text)
@@ -130,7 +150,8 @@ fn scan_into(
             }),
     );
     let has_errors = report.findings.iter().any(|f| f.rule == PARSE_ERROR.id);
-    if report.objects == 0 && report.warnings.is_empty() && !has_errors {
+    let nothing_read = report.objects == 0 && report.components == 0;
+    if nothing_read && report.warnings.is_empty() && !has_errors {
         report.warnings.push(Warning {
             file: file.clone(),
             line: None,
@@ -144,9 +165,18 @@ struct TextScanner<'r> {
     rules: &'r [&'static RuleDef],
     options: ScanOptions,
     keep: &'r KindSet,
+    /// Builds control-plane components, when component rules run.
+    components: Option<&'static ComponentReader>,
 }
 
 impl TextScanner<'_> {
+    fn check_components(&self, components: &[Component], out: &mut FileReport) {
+        for component in components {
+            out.components += 1;
+            check_component(component, self.rules, self.options, &mut out.findings);
+        }
+    }
+
     fn scan_chunk(&self, file: &Arc<str>, chunk: yaml::Chunk<'_>) -> FileReport {
         let parsed = yaml::parse_document(chunk);
         let source = Source::new(file.clone(), chunk.text, chunk.first_line);
@@ -182,6 +212,14 @@ impl TextScanner<'_> {
             ));
         }
         let Some(object) = Object::new(source, root) else {
+            let components = self
+                .components
+                .and_then(|reader| (reader.from_document)(source, root));
+            if let Some(components) = components {
+                self.check_components(&components, out);
+                report_duplicates(document, &[], None, self.options, source, out);
+                return;
+            }
             out.warnings.push(not_an_object(source, root, "document"));
             report_duplicates(document, &[], None, self.options, source, out);
             return;
@@ -204,6 +242,7 @@ impl TextScanner<'_> {
             out.stored.push(StoredObject::capture(object));
         }
         let pod = PodSpec::of(object);
+        let findings_before = out.findings.len();
         for &rule in self.rules {
             let mut sink = Sink::new(rule, object, self.options, &mut out.findings);
             match (rule.check, &pod) {
@@ -211,6 +250,13 @@ impl TextScanner<'_> {
                 (Check::Object(check), _) => check(object, &mut sink),
                 _ => {}
             }
+        }
+        if let Some(reader) = self.components {
+            let components = (reader.from_object)(object);
+            self.check_components(&components, out);
+        }
+        if out.findings.len() > findings_before || ObjectMeta::is_annotated(object) {
+            out.metadata.push(ObjectMeta::capture(object));
         }
     }
 }
@@ -225,7 +271,7 @@ fn list_items<'d, 'a>(
     let items = list.root.get("items").into_iter().flat_map(|i| i.items());
     let mut objects = Vec::new();
     for (index, item) in items.enumerate() {
-        match Object::new(source, item) {
+        match Object::new(source, item).or_else(|| typed_list_item(source, list, item)) {
             Some(item) => objects.push(item),
             None => out.warnings.push(not_an_object(
                 source,
@@ -235,6 +281,32 @@ fn list_items<'d, 'a>(
         }
     }
     objects
+}
+
+/// Reads an item of a typed list (`PodList`, `NamespaceList`) that has
+/// neither `apiVersion` nor `kind`, as the API server writes list items:
+/// it is of the list's apiVersion and of the kind the list's kind names.
+fn typed_list_item<'d, 'a>(
+    source: &'d Source<'a>,
+    list: &Object<'d, 'a>,
+    item: NodeRef<'d, 'a>,
+) -> Option<Object<'d, 'a>> {
+    let kind = list.kind().strip_suffix("List").filter(|k| !k.is_empty())?;
+    if !item.is_map() || item.get("apiVersion").is_some() || item.get("kind").is_some() {
+        return None;
+    }
+    let metadata = item.get("metadata");
+    let text = |key: &str| metadata.and_then(|m| m.get_str(key)).map(str::to_owned);
+    Some(Object {
+        source,
+        root: item,
+        reference: crate::ObjectRef {
+            api_version: list.reference.api_version.clone(),
+            kind: kind.to_owned(),
+            namespace: text("namespace"),
+            name: text("name").or_else(|| text("generateName")),
+        },
+    })
 }
 
 /// Reports the document's duplicate keys, each on the list item that

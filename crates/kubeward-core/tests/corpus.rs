@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use kubeward_intake::{InputPath, collect_inputs};
+use kubeward_intake::{InputPath, collect_inputs, is_manifest_path};
 use libyaml_safer::{Document, NodeData, Parser};
 
 const INVALID: &str = "control-plane/kind-cluster-configs/pkg/internal/apis/config/encoding/testdata/invalid-yaml.yaml";
@@ -35,6 +35,7 @@ fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
             InputPath::File(path) => Some(path),
             InputPath::Stdin => None,
         })
+        .filter(|path| is_manifest_path(path))
         .collect()
 }
 

@@ -7,6 +7,6 @@
 mod walk;
 
 pub use walk::{
-    InputPath, IntakeError, MAX_INPUT_BYTES, collect_inputs, is_manifest_path, read_input,
-    read_input_with_limit,
+    InputPath, IntakeError, MAX_INPUT_BYTES, collect_inputs, is_manifest_path, is_unit_path,
+    read_input, read_input_with_limit,
 };

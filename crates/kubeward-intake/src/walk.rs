@@ -49,12 +49,33 @@ pub fn is_manifest_path(path: &Path) -> bool {
     })
 }
 
+/// Whether a file is a systemd unit that may start a control-plane
+/// component: a `.service` file, or a `.conf` drop-in in a `NAME.service.d`
+/// directory.
+pub fn is_unit_path(path: &Path) -> bool {
+    let has_extension = |p: &Path, ext: &str| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    if has_extension(path, "service") {
+        return true;
+    }
+    has_extension(path, "conf")
+        && path
+            .parent()
+            .and_then(|dir| dir.file_name())
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.ends_with(".service.d"))
+}
+
 /// Expands the paths given on the command line into the inputs to read.
 ///
 /// A file is read whatever its extension; a directory is walked
-/// recursively for `.yaml`, `.yml` and `.json` files, skipping hidden files
-/// and directories such as `.git`; `-` is stdin. Each directory's files
-/// come out sorted, so scans are reproducible.
+/// recursively for `.yaml`, `.yml` and `.json` files and for systemd units
+/// (`.service` files and their `.service.d/*.conf` drop-ins), skipping
+/// hidden files and directories such as `.git`; `-` is stdin. Each
+/// directory's files come out sorted, so scans are reproducible.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<IntakeError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
@@ -86,7 +107,7 @@ fn walk_dir(root: &Path, inputs: &mut Vec<InputPath>, errors: &mut Vec<IntakeErr
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_manifest_path(entry.path()) {
+                if is_file && (is_manifest_path(entry.path()) || is_unit_path(entry.path())) {
                     inputs.push(InputPath::File(entry.into_path()));
                 }
             }
