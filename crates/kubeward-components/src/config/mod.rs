@@ -1,0 +1,82 @@
+//! Configuration files: the programs' own (`KubeletConfiguration`, etcd's
+//! `--config-file`, `KubeSchedulerConfiguration`,
+//! `KubeProxyConfiguration`) and those the API server reads
+//! (`EncryptionConfiguration`, audit `Policy`, `AdmissionConfiguration`,
+//! `AuthorizationConfiguration`).
+
+pub mod admission;
+pub mod audit;
+pub mod authorization;
+pub mod encryption;
+
+use kubeward_core::yaml::{NodeRef, Pos};
+use kubeward_core::{ComponentKind, Location};
+
+use crate::build::ConfigValue;
+use crate::spec::{self, Kind};
+
+/// Reads the settings kubeward checks from a program's configuration file.
+/// `locate` turns a position and a field path into a [`Location`].
+pub fn read_settings(
+    kind: ComponentKind,
+    root: NodeRef<'_, '_>,
+    locate: &dyn Fn(Pos, &str) -> Location,
+) -> Vec<ConfigValue> {
+    let mut out = Vec::new();
+    for setting in spec::settings(kind) {
+        let Some(field) = setting.field else {
+            continue;
+        };
+        let keys: Vec<&str> = field.split('.').collect();
+        let (parent_keys, last) = keys.split_at(keys.len() - 1);
+        let Some(parent) = root.path(parent_keys) else {
+            continue;
+        };
+        let Some(entry) = parent.entry(last[0]) else {
+            continue;
+        };
+        let Some(values) = values_of(entry.value, setting.kind) else {
+            continue;
+        };
+        out.push(ConfigValue {
+            name: setting.name,
+            values,
+            field: field.to_owned(),
+            location: locate(entry.key.pos(), field),
+        });
+    }
+    out
+}
+
+/// The values of a configuration field: a scalar's text, a sequence's
+/// items, a mapping's `key=value` pairs (for feature gates).
+fn values_of(node: NodeRef<'_, '_>, kind: Kind) -> Option<Vec<String>> {
+    if node.is_seq() {
+        return Some(
+            node.items()
+                .filter_map(|item| item.scalar_text().map(|t| t.into_owned()))
+                .collect(),
+        );
+    }
+    if node.is_map() {
+        if kind != Kind::Map {
+            return None;
+        }
+        return Some(
+            node.entries()
+                .into_iter()
+                .filter_map(|entry| {
+                    let key = entry.key_str()?;
+                    let value = entry.value.scalar_text()?;
+                    Some(format!("{key}={value}"))
+                })
+                .collect(),
+        );
+    }
+    node.scalar_text().map(|text| vec![text.into_owned()])
+}
+
+/// The text of a string field, for reading paths and names.
+pub fn text(node: NodeRef<'_, '_>, key: &str) -> Option<String> {
+    node.get(key)?.scalar_text().map(|t| t.into_owned())
+}
