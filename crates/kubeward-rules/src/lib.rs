@@ -7,7 +7,11 @@
 
 use kubeward_core::RuleDef;
 
+mod cluster_scope;
 pub mod container;
+pub mod exposure;
+pub mod runtime;
+pub mod supply_chain;
 
 /// Every rule, grouped by family.
 pub fn all() -> impl Iterator<Item = &'static RuleDef> {
@@ -15,6 +19,16 @@ pub fn all() -> impl Iterator<Item = &'static RuleDef> {
         .iter()
         .chain(kubeward_pss::RULES)
         .chain(container::RULES)
+        .chain(kubeward_rbac::RULES)
+        .chain(kubeward_netpol::RULES)
+        .chain(exposure::RULES)
+        .chain(supply_chain::RULES)
+        .chain(runtime::RULES)
+        .chain(
+            kubeward_components::RULES
+                .iter()
+                .flat_map(|family| family.iter()),
+        )
         .copied()
 }
 

@@ -1,6 +1,5 @@
+use kubeward_core::image::ImageRef;
 use kubeward_core::{Check, Family, PodSpec, RuleStatus, Severity, Sink, declare_rule};
-
-use super::image_ref::ImageRef;
 
 declare_rule! {
     /// ## What it checks

@@ -14,7 +14,6 @@ use kubeward_core::RuleDef;
 
 mod capability;
 mod host_path;
-mod image_ref;
 mod probes;
 mod resources;
 mod secret;
