@@ -5,6 +5,7 @@
 //! structs below are the format itself: they are written out field by
 //! field, so a change to the core model cannot change the output unnoticed.
 
+use kubeward_config::{BaselineSummary, Suppressed};
 use kubeward_core::{ContainerKind, Finding, Severity, Warning};
 use serde::Serialize;
 
@@ -24,6 +25,8 @@ struct Document<'a> {
     unreadable: Vec<JsonUnreadable<'a>>,
     stats: Stats,
     severity_counts: SeverityCounts,
+    suppressed: Vec<JsonSuppressed<'a>>,
+    baseline: Option<JsonBaseline<'a>>,
 }
 
 #[derive(Serialize)]
@@ -51,6 +54,31 @@ struct JsonFinding<'a> {
     container: Option<JsonContainer<'a>>,
     pss: Option<JsonPss>,
     remediation: &'a str,
+    fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonSuppressed<'a> {
+    finding: JsonFinding<'a>,
+    suppressed_by: JsonSuppression<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    source: &'static str,
+    file: &'a str,
+    line: u32,
+    reason: &'a str,
+    owner: Option<&'a str>,
+    expires: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    file: &'a str,
+    known: usize,
+    absent: usize,
 }
 
 #[derive(Serialize)]
@@ -109,10 +137,16 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
     let report = scan.report;
     let counts = report.counts();
     let count = |severity: Severity| counts[severity as usize];
+    let fingerprints = scan.fingerprints();
     let document = Document {
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
-        findings: report.findings.iter().map(finding).collect(),
+        findings: report
+            .findings
+            .iter()
+            .zip(fingerprints.iter())
+            .map(|(f, fingerprint)| finding(f, fingerprint))
+            .collect(),
         warnings: report.warnings.iter().map(warning).collect(),
         unreadable: scan.unreadable.iter().map(unreadable).collect(),
         stats: Stats {
@@ -128,6 +162,8 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
             low: count(Severity::Low),
             info: count(Severity::Info),
         },
+        suppressed: scan.triage.suppressed.iter().map(suppressed).collect(),
+        baseline: scan.triage.baseline.as_ref().map(baseline),
     };
     to_pretty_json(&document)
 }
@@ -151,7 +187,7 @@ pub(crate) fn container_kind(kind: ContainerKind) -> &'static str {
     }
 }
 
-fn finding(finding: &Finding) -> JsonFinding<'_> {
+fn finding<'a>(finding: &'a Finding, fingerprint: &'a str) -> JsonFinding<'a> {
     JsonFinding {
         rule: finding.rule,
         severity: finding.severity,
@@ -175,6 +211,29 @@ fn finding(finding: &Finding) -> JsonFinding<'_> {
             control: pss.control,
         }),
         remediation: finding.remediation,
+        fingerprint,
+    }
+}
+
+fn suppressed(entry: &Suppressed) -> JsonSuppressed<'_> {
+    JsonSuppressed {
+        finding: finding(&entry.finding, &entry.fingerprint),
+        suppressed_by: JsonSuppression {
+            source: entry.by.source.as_str(),
+            file: &entry.by.file,
+            line: entry.by.line,
+            reason: &entry.by.reason,
+            owner: entry.by.owner.as_deref(),
+            expires: entry.by.expires.as_deref(),
+        },
+    }
+}
+
+fn baseline(summary: &BaselineSummary) -> JsonBaseline<'_> {
+    JsonBaseline {
+        file: &summary.file,
+        known: summary.known,
+        absent: summary.absent,
     }
 }
 

@@ -5,16 +5,26 @@
 //! - [`json`]: for programs, in a versioned schema
 //!   (`docs/schema/kubeward-report-v1.schema.json`).
 //! - [`sarif`]: SARIF 2.1.0, for code scanning services.
+//! - [`junit`]: JUnit XML, for CI test report views.
+//! - [`github`]: GitHub Actions workflow commands, which annotate the
+//!   files of a pull request.
+//! - [`gitlab`]: a GitLab code quality report.
 //! - [`rules`]: the rule list, as a table or JSON.
 //! - [`docs`]: the Markdown page of each rule, as `kubeward explain` prints
 //!   it and `docs/rules/` stores it.
 
 pub mod docs;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod rules;
 pub mod sarif;
 pub mod text;
 
+use std::borrow::Cow;
+
+use kubeward_config::Triage;
 use kubeward_core::{Report, RuleDef};
 
 /// One scan as the renderers see it: the report and the context it was made
@@ -26,6 +36,37 @@ pub struct ScanOutput<'a> {
     pub rules: &'a [&'static RuleDef],
     /// Inputs that could not be read at all.
     pub unreadable: &'a [Unreadable],
+    /// What exceptions and a baseline took out of the report, and the
+    /// fingerprints of the findings left in it.
+    pub triage: &'a Triage,
+}
+
+/// A triage that suppressed nothing and recorded no fingerprints.
+static NO_TRIAGE: Triage = Triage {
+    fingerprints: Vec::new(),
+    suppressed: Vec::new(),
+    baseline: None,
+};
+
+impl<'a> ScanOutput<'a> {
+    /// A scan without exceptions or baseline.
+    pub fn new(
+        report: &'a Report,
+        rules: &'a [&'static RuleDef],
+        unreadable: &'a [Unreadable],
+    ) -> Self {
+        ScanOutput {
+            report,
+            rules,
+            unreadable,
+            triage: &NO_TRIAGE,
+        }
+    }
+
+    /// The fingerprint of each finding of the report, in order.
+    pub fn fingerprints(&self) -> Cow<'a, [String]> {
+        self.triage.fingerprints_of(&self.report.findings)
+    }
 }
 
 /// A path given on the command line, or found below one, that could not be

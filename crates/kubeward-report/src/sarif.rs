@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use kubeward_config::fingerprint;
 use kubeward_core::{Finding, RuleDef, Severity, Warning};
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
@@ -53,14 +54,15 @@ struct LazyRun<'a> {
 /// The results of a run, each made when it is serialized.
 struct LazyResults<'a> {
     findings: &'a [Finding],
+    fingerprints: &'a [String],
     rules: &'a [&'static RuleDef],
 }
 
 impl Serialize for LazyResults<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
-        for finding in self.findings {
-            seq.serialize_element(&result(finding, self.rules))?;
+        for (finding, fingerprint) in self.findings.iter().zip(self.fingerprints) {
+            seq.serialize_element(&result(finding, fingerprint, self.rules))?;
         }
         seq.end()
     }
@@ -70,6 +72,7 @@ impl Serialize for LazyResults<'_> {
 /// break.
 pub fn render(scan: &ScanOutput<'_>) -> String {
     let rules = described_rules(scan);
+    let fingerprints = scan.fingerprints();
     let notifications = scan
         .report
         .warnings
@@ -100,6 +103,7 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
             column_kind: "unicodeCodePoints",
             results: LazyResults {
                 findings: &scan.report.findings,
+                fingerprints: &fingerprints,
                 rules: &rules,
             },
         }],
@@ -110,7 +114,7 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
 /// Lists the rules of the driver: those that ran, then any intake rule that
 /// made a finding without being in that list, because the scan makes
 /// `parse-error` and `duplicate-key` findings whatever the profile.
-fn described_rules(scan: &ScanOutput<'_>) -> Vec<&'static RuleDef> {
+pub(crate) fn described_rules(scan: &ScanOutput<'_>) -> Vec<&'static RuleDef> {
     let mut rules = scan.rules.to_vec();
     for finding in &scan.report.findings {
         if rules.iter().any(|rule| rule.id == finding.rule) {
@@ -215,7 +219,7 @@ fn descriptor(rule: &RuleDef) -> ReportingDescriptor {
         .build()
 }
 
-fn result(finding: &Finding, rules: &[&'static RuleDef]) -> Result {
+fn result(finding: &Finding, fingerprint: &str, rules: &[&'static RuleDef]) -> Result {
     let region = Region::builder()
         .start_line(i64::from(finding.line))
         .start_column(i64::from(finding.column))
@@ -252,6 +256,10 @@ fn result(finding: &Finding, rules: &[&'static RuleDef]) -> Result {
             finding.remediation
         )))
         .locations(vec![location])
+        .partial_fingerprints(BTreeMap::from([(
+            fingerprint::VERSION.to_owned(),
+            fingerprint.to_owned(),
+        )]))
         .properties(
             PropertyBag::builder()
                 .additional_properties(properties)
@@ -453,11 +461,7 @@ mod tests {
             findings: kubeward_testutil::check("a.yaml", "a: [", &[], ScanOptions::default()),
             ..Default::default()
         };
-        let scan = ScanOutput {
-            report: &report,
-            rules: &[],
-            unreadable: &[],
-        };
+        let scan = ScanOutput::new(&report, &[], &[]);
         let log: Value = serde_json::from_str(&render(&scan)).expect("SARIF output is JSON");
         assert_eq!(rule_ids(&log), ["parse-error"]);
         assert_eq!(log["runs"][0]["results"][0]["ruleIndex"], 0);

@@ -17,6 +17,7 @@ use std::ops::Range;
 use annotate_snippets::renderer;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use anstyle::Style;
+use kubeward_config::SuppressionSource;
 use kubeward_core::{Finding, ObjectRef, Report, Severity};
 
 use crate::{ScanOutput, printable};
@@ -292,7 +293,12 @@ fn summary(out: &mut String, scan: &ScanOutput<'_>, headings: &Headings) {
         plural(stats.objects, "object"),
         plural(stats.files, "file"),
     );
-    if report.findings.is_empty() && report.warnings.is_empty() && scan.unreadable.is_empty() {
+    let triaged = !scan.triage.suppressed.is_empty() || scan.triage.baseline.is_some();
+    if report.findings.is_empty()
+        && report.warnings.is_empty()
+        && scan.unreadable.is_empty()
+        && !triaged
+    {
         let _ = writeln!(out, "No findings in {scanned}.");
         return;
     }
@@ -309,6 +315,7 @@ fn summary(out: &mut String, scan: &ScanOutput<'_>, headings: &Headings) {
         );
         let _ = writeln!(out, "By rule: {}.", rule_counts(report));
     }
+    triage_summary(out, scan);
     let mut problems = Vec::new();
     if !report.warnings.is_empty() {
         problems.push(plural(report.warnings.len(), "warning"));
@@ -321,6 +328,34 @@ fn summary(out: &mut String, scan: &ScanOutput<'_>, headings: &Headings) {
     }
     if !problems.is_empty() {
         let _ = writeln!(out, "Also: {}.", problems.join(", "));
+    }
+}
+
+/// Writes how many findings exceptions suppressed and the baseline left
+/// out, when there were any.
+fn triage_summary(out: &mut String, scan: &ScanOutput<'_>) {
+    let suppressed = &scan.triage.suppressed;
+    if !suppressed.is_empty() {
+        let by_annotation = suppressed
+            .iter()
+            .filter(|entry| entry.by.source == SuppressionSource::Annotation)
+            .count();
+        let _ = writeln!(
+            out,
+            "Suppressed: {} ({} by exceptions, {by_annotation} by annotations); \
+             `-o json` lists each with its reason.",
+            plural(suppressed.len(), "finding"),
+            suppressed.len() - by_annotation,
+        );
+    }
+    if let Some(baseline) = &scan.triage.baseline {
+        let _ = writeln!(
+            out,
+            "Baseline {}: {} already recorded and left out; {} no longer found.",
+            printable(&baseline.file),
+            plural(baseline.known, "finding"),
+            plural(baseline.absent, "recorded finding"),
+        );
     }
 }
 

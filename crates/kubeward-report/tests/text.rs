@@ -57,11 +57,7 @@ fn report(findings: Vec<Finding>) -> Report {
 }
 
 fn text(report: &Report, unreadable: &[Unreadable], options: TextOptions) -> String {
-    let scan = ScanOutput {
-        report,
-        rules: &[],
-        unreadable,
-    };
+    let scan = ScanOutput::new(report, &[], unreadable);
     render(&scan, options)
 }
 

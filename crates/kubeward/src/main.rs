@@ -18,6 +18,8 @@ fn main() -> ExitCode {
         Command::Scan(args) => cli::scan::run(&args),
         Command::Rules(args) => cli::rules::list(&args),
         Command::Explain(args) => cli::rules::explain(&args),
+        Command::Images(args) => cli::images::run(&args),
+        Command::Netpol(args) => cli::netpol::run(&args),
         Command::Docs(args) => cli::docs::run(&args),
     };
     match result {

@@ -1,8 +1,10 @@
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use kubeward_core::{
-    Inventory, KindSet, Profile, Report, RuleDef, ScanOptions, ScanPlan, scan_bytes_with,
+    Finding, Inventory, KindSet, ObjectMeta, ObjectRef, Profile, Report, RuleDef, ScanOptions,
+    ScanPlan, scan_bytes_with,
 };
 use kubeward_intake::{IntakeError, collect_inputs, read_input};
 use rayon::prelude::*;
@@ -21,6 +23,9 @@ pub struct ScanResult {
     pub report: Report,
     pub inventory: Inventory,
     pub errors: Vec<IntakeError>,
+    /// Labels and kubeward annotations of the objects that have findings
+    /// or carry a `kubeward.dev/` annotation, in no particular order.
+    pub metadata: Vec<ObjectMeta>,
 }
 
 impl Scanner {
@@ -69,6 +74,7 @@ impl Scanner {
             .collect();
         let mut report = Report::default();
         let mut stored = Vec::new();
+        let mut metadata = Vec::new();
         for result in results {
             match result {
                 Ok(file) => {
@@ -78,20 +84,36 @@ impl Scanner {
                     report.findings.extend(file.findings);
                     report.warnings.extend(file.warnings);
                     stored.extend(file.stored);
+                    metadata.extend(file.metadata);
                 }
                 Err(err) => errors.push(err),
             }
         }
         let inventory = Inventory::new(stored);
-        report
-            .findings
-            .extend(inventory.check(&self.rules, self.options));
+        let inventory_findings = inventory.check(&self.rules, self.options);
+        metadata.extend(metadata_of_findings(&inventory, &inventory_findings));
+        report.findings.extend(inventory_findings);
         report.stats.unreadable = errors.len();
         report.sort();
         ScanResult {
             report,
             inventory,
             errors,
+            metadata,
         }
     }
+}
+
+/// Captures the metadata of the kept objects that `findings` are about.
+fn metadata_of_findings(inventory: &Inventory, findings: &[Finding]) -> Vec<ObjectMeta> {
+    let about: HashSet<(&str, &ObjectRef)> = findings
+        .iter()
+        .filter_map(|finding| Some((&*finding.file, finding.object.as_ref()?)))
+        .collect();
+    inventory
+        .objects()
+        .iter()
+        .filter(|stored| about.contains(&(&**stored.file(), &stored.reference)))
+        .map(|stored| stored.with_object(ObjectMeta::capture))
+        .collect()
 }

@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 
-use kubeward_core::{Check, RuleDef, ScanOptions};
+use std::sync::OnceLock;
+
+use kubeward_core::{Check, RuleConfig, RuleDef, ScanOptions};
 use kubeward_report::docs::{GENERATED_MARKER, SECTIONS, first_yaml_block, pages};
 
 const REFRESH: &str = "UPDATE_DOCS=1 cargo test -p kubeward --test rule_docs";
@@ -113,7 +115,19 @@ fn findings_of(rule: &'static RuleDef, heading: &str) -> Vec<kubeward_core::Find
         rule.id,
         heading.to_lowercase().replace(' ', "-")
     );
-    kubeward_testutil::check(&file, yaml, &[rule], ScanOptions::default())
+    kubeward_testutil::check(&file, yaml, &[rule], example_options())
+}
+
+/// The settings the documentation examples are written for: rules with
+/// options say in their docs which values their examples assume.
+fn example_options() -> ScanOptions {
+    static OPTIONS: OnceLock<ScanOptions> = OnceLock::new();
+    *OPTIONS.get_or_init(|| {
+        ScanOptions::default().with_config(RuleConfig {
+            allowed_registries: vec!["registry.example.com".to_owned()],
+            ..RuleConfig::default()
+        })
+    })
 }
 
 #[test]

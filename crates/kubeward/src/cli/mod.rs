@@ -1,6 +1,9 @@
 //! Command-line arguments and the subcommands that use them.
 
+pub mod config;
 pub mod docs;
+pub mod images;
+pub mod netpol;
 pub mod output;
 pub mod rules;
 pub mod scan;
@@ -44,6 +47,12 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation as Markdown.
     Explain(ExplainArgs),
+    /// List the images the manifests run, with their registry, tag, digest
+    /// and where each is used; `images verify` checks their signatures.
+    Images(images::ImagesArgs),
+    /// Network segmentation: allowed connections, reachability with its
+    /// explanation, and NetworkPolicy generation.
+    Netpol(netpol::NetpolArgs),
     /// Write the rule documentation pages: README.md with an index, and one
     /// page per rule.
     #[command(hide = true)]
@@ -65,9 +74,10 @@ pub struct ScanArgs {
         value_name = "FORMAT"
     )]
     pub output: ScanFormat,
-    /// Set of rules to run.
-    #[arg(long, value_enum, default_value_t = ProfileArg::Recommended)]
-    pub profile: ProfileArg,
+    /// Set of rules to run [default: the configuration file's `profile`,
+    /// else recommended].
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
     /// Lowest severity that makes the exit status 1.
     #[arg(
         long,
@@ -92,6 +102,21 @@ pub struct ScanArgs {
     /// SARIF output are unchanged. The exit status is the same.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Configuration file to use. Without it, kubeward uses the first
+    /// `.kubeward.yaml` found in the working directory or its parents.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file: default rules and no exceptions.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Report and fail only on findings that this baseline file, written
+    /// by `--write-baseline`, does not list.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this scan (after exceptions) in a baseline
+    /// file, and exit with status 0 unless an input could not be read.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -136,6 +161,12 @@ pub enum ScanFormat {
     Json,
     /// SARIF 2.1.0, for code scanning services.
     Sarif,
+    /// JUnit XML, one test suite per rule (docs/ci.md).
+    Junit,
+    /// GitHub Actions workflow commands that annotate files and lines.
+    Github,
+    /// GitLab code quality report (Code Climate JSON).
+    Gitlab,
 }
 
 /// Output formats of `kubeward rules`.

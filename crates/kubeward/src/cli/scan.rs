@@ -1,44 +1,107 @@
 //! `kubeward scan`.
+//!
+//! The scan runs the rules the profile and configuration select. Then the
+//! findings get their configured severities and fingerprints, exceptions
+//! and annotations take out what they cover, a baseline takes out what it
+//! recorded, and the rest is rendered and decides the exit status.
 
 use std::process::ExitCode;
 
 use kubeward::Scanner;
-use kubeward_core::{ScanOptions, Severity};
+use kubeward_config::{
+    Baseline, BaselineSummary, Config, ExceptionOutcome, Triage, apply_exceptions, fingerprint,
+};
+use kubeward_core::{Finding, KindSet, Profile, RuleConfig, RuleDef, ScanOptions, Severity};
 use kubeward_intake::IntakeError;
+use kubeward_report::junit::JunitOptions;
 use kubeward_report::text::TextOptions;
-use kubeward_report::{ScanOutput, Unreadable, json, sarif, text};
+use kubeward_report::{ScanOutput, Unreadable, github, gitlab, json, junit, sarif, text};
 
+use super::config::{hostname, load, read_baseline, timestamp, today, write_baseline};
 use super::output::{color_enabled, print};
 use super::{ScanArgs, ScanFormat, error_status, findings_status};
 
 /// Scans the paths, prints the report and returns the exit status.
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let known: Vec<&'static RuleDef> = kubeward_rules::all().collect();
+    let config = load(args, &known)?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
+    let today = today()?;
+    let profile = args
+        .profile
+        .map(Profile::from)
+        .or(config.profile)
+        .unwrap_or_default();
+    let rules: Vec<&'static RuleDef> = known
+        .iter()
+        .copied()
+        .filter(|rule| config.runs(rule, profile))
+        .collect();
     let options = ScanOptions {
         pss_version: args.pss_version,
         ..ScanOptions::default()
+    }
+    .with_config(RuleConfig {
+        allowed_registries: config.allowed_registries.clone(),
+        ..RuleConfig::default()
+    });
+    let scanner = Scanner::with_rules(rules, options);
+    let result = scanner.scan_paths_keeping(&args.paths, &KindSet::none());
+    let mut report = result.report;
+    let findings = override_severities(&config, std::mem::take(&mut report.findings));
+    let fingerprints = fingerprint::assign(&findings);
+    let ExceptionOutcome {
+        findings,
+        fingerprints,
+        suppressed,
+        warnings,
+    } = apply_exceptions(
+        &config,
+        findings,
+        fingerprints,
+        &result.metadata,
+        scanner.rules(),
+        &known,
+        today,
+    );
+    report.warnings.extend(warnings);
+    report
+        .warnings
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &Baseline::record(&findings, &fingerprints))?;
+    }
+    let mut triage = Triage {
+        suppressed,
+        ..Triage::default()
     };
-    let scanner = Scanner::new(args.profile.into(), options);
-    let (report, errors) = scanner.scan_paths(&args.paths);
+    match (&baseline, &args.baseline) {
+        (Some(baseline), Some(path)) => {
+            let split = baseline.split(findings, fingerprints);
+            (report.findings, triage.fingerprints) = split.new.into_iter().unzip();
+            triage.baseline = Some(BaselineSummary {
+                file: path.display().to_string(),
+                known: split.known,
+                absent: split.absent,
+            });
+        }
+        _ => {
+            report.findings = findings;
+            triage.fingerprints = fingerprints;
+        }
+    }
+    let errors = result.errors;
     let unreadable: Vec<Unreadable> = errors.iter().map(unreadable).collect();
     let scan = ScanOutput {
         report: &report,
         rules: scanner.rules(),
         unreadable: &unreadable,
+        triage: &triage,
     };
     let color = args.output == ScanFormat::Text && color_enabled(args.color);
-    let rendered = match args.output {
-        ScanFormat::Text => text::render(
-            &scan,
-            TextOptions {
-                color,
-                quiet: args.quiet,
-            },
-        ),
-        ScanFormat::Json => json::render(&scan),
-        ScanFormat::Sarif => sarif::render(&scan),
-    };
-    // Text output lists unreadable inputs itself; JSON and SARIF list them
-    // too, but a person watching the terminal would not see them there.
+    let rendered = render(args, &scan, color);
+    // Text output lists unreadable inputs itself; the other formats list
+    // them too, but a person watching the terminal would not see them there.
     if args.output != ScanFormat::Text {
         for error in &errors {
             eprintln!("error: {error}");
@@ -47,11 +110,47 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     print(&rendered, color)?;
     Ok(if !errors.is_empty() {
         error_status()
-    } else if report.fails(Severity::from(args.fail_on)) {
+    } else if args.write_baseline.is_none() && report.fails(Severity::from(args.fail_on)) {
         findings_status()
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn render(args: &ScanArgs, scan: &ScanOutput<'_>, color: bool) -> String {
+    match args.output {
+        ScanFormat::Text => text::render(
+            scan,
+            TextOptions {
+                color,
+                quiet: args.quiet,
+            },
+        ),
+        ScanFormat::Json => json::render(scan),
+        ScanFormat::Sarif => sarif::render(scan),
+        ScanFormat::Junit => junit::render(
+            scan,
+            &JunitOptions {
+                timestamp: timestamp(),
+                hostname: hostname(),
+            },
+        ),
+        ScanFormat::Github => github::render(scan),
+        ScanFormat::Gitlab => gitlab::render(scan),
+    }
+}
+
+/// Gives findings the severity the configuration sets for their rule.
+fn override_severities(config: &Config, mut findings: Vec<Finding>) -> Vec<Finding> {
+    if config.severity.is_empty() {
+        return findings;
+    }
+    for finding in &mut findings {
+        if let Some(&severity) = config.severity.get(finding.rule) {
+            finding.severity = severity;
+        }
+    }
+    findings
 }
 
 /// An intake error as the renderers list it: the path, and the reason
