@@ -176,7 +176,7 @@ pub fn evaluate(
     observed: Observed<'_>,
 ) -> (bool, Vec<ItemResult>) {
     let output = observed.output.map(OutputValues::read);
-    let config = observed.config.and_then(ConfigValues::read);
+    let config = observed.config.map(ConfigValues::read);
     let results: Vec<ItemResult> = items
         .iter()
         .map(|item| evaluate_item(item, output.as_ref(), config.as_ref(), observed.env))
@@ -329,10 +329,10 @@ struct ConfigValues {
 }
 
 impl ConfigValues {
-    fn read(text: &str) -> Option<Self> {
-        Some(ConfigValues {
+    fn read(text: &str) -> Self {
+        ConfigValues {
             text: text.to_owned(),
-        })
+        }
     }
 
     /// The scalar at a path such as `{.authentication.anonymous.enabled}`.
@@ -353,7 +353,7 @@ impl ConfigValues {
         let document = parsed.documents.first()?;
         let root: NodeRef<'_, '_> = document.root()?;
         let node = root.path(&keys)?;
-        node.scalar_text().map(|text| text.into_owned())
+        node.scalar_text().map(std::borrow::Cow::into_owned)
     }
 }
 

@@ -175,13 +175,12 @@ pub fn split_words(text: &str) -> Vec<(String, usize)> {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some('\''), c) => push_char(&mut current, offset, c),
-            (Some(_), '\\') | (None, '\\') => {
+            (Some(_) | None, '\\') => {
                 let next = chars.next().map_or('\\', |(_, next)| next);
                 if next != '\n' {
                     push_char(&mut current, offset, next);
                 }
             }
-            (Some(_), c) => push_char(&mut current, offset, c),
             (None, '\'' | '"') => {
                 quote = Some(c);
                 current.get_or_insert_with(|| (String::new(), offset));
@@ -191,7 +190,7 @@ pub fn split_words(text: &str) -> Vec<(String, usize)> {
                     words.push(word);
                 }
             }
-            (None, c) => push_char(&mut current, offset, c),
+            (Some(_) | None, c) => push_char(&mut current, offset, c),
         }
     }
     if let Some(word) = current {

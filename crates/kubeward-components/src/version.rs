@@ -33,22 +33,28 @@ pub fn from_image(image: &str) -> Option<KubeVersion> {
 mod tests {
     use super::*;
 
-    fn v(minor: u32) -> Option<KubeVersion> {
-        Some(KubeVersion { major: 1, minor })
+    fn v(minor: u32) -> KubeVersion {
+        KubeVersion { major: 1, minor }
     }
 
     #[test]
     fn reads_versions() {
-        assert_eq!(parse_version("v1.32.2"), v(32));
-        assert_eq!(parse_version("1.21"), v(21));
-        assert_eq!(parse_version("v1.29.2+k3s1"), v(29));
+        assert_eq!(parse_version("v1.32.2"), Some(v(32)));
+        assert_eq!(parse_version("1.21"), Some(v(21)));
+        assert_eq!(parse_version("v1.29.2+k3s1"), Some(v(29)));
         assert_eq!(parse_version("stable-1"), None);
     }
 
     #[test]
     fn reads_image_tags() {
-        assert_eq!(from_image("registry.k8s.io/kube-apiserver:v1.32.2"), v(32));
-        assert_eq!(from_image("localhost:5000/kube-apiserver:v1.8.0"), v(8));
+        assert_eq!(
+            from_image("registry.k8s.io/kube-apiserver:v1.32.2"),
+            Some(v(32))
+        );
+        assert_eq!(
+            from_image("localhost:5000/kube-apiserver:v1.8.0"),
+            Some(v(8))
+        );
         assert_eq!(from_image("registry.k8s.io/etcd:3.5.16-0"), None);
         assert_eq!(from_image("hyperkube-amd64:__RELEASE__"), None);
         assert_eq!(from_image("localhost:5000/kube-apiserver"), None);

@@ -117,8 +117,7 @@ fn names_match(names: &[String], resource: &str) -> bool {
         let (name_base, name_sub) = name.split_once('/').unwrap_or((name, ""));
         match (name_base, name_sub, sub.is_empty()) {
             ("*", "", _) => true,
-            (b, "", true) => b == base,
-            (b, "*", false) => b == base,
+            (b, "", true) | (b, "*", false) => b == base,
             ("*", s, false) => s == sub,
             (b, s, false) => b == base && s == sub,
             _ => false,
@@ -146,7 +145,7 @@ impl AuditPolicy {
         let items = rules_entry.map(|entry| entry.value);
         let rules = items
             .iter()
-            .flat_map(|node| node.items())
+            .flat_map(kubeward_yaml::NodeRef::items)
             .enumerate()
             .map(|(index, rule)| read_rule(rule, index))
             .collect();

@@ -116,7 +116,11 @@ impl EncryptionConfig {
         let pos = resources.map_or(fallback, |entry| entry.key.pos());
         let mut entries = Vec::new();
         let items = resources.map(|entry| entry.value);
-        for (index, item) in items.iter().flat_map(|node| node.items()).enumerate() {
+        for (index, item) in items
+            .iter()
+            .flat_map(kubeward_yaml::NodeRef::items)
+            .enumerate()
+        {
             let path = format!("resources[{index}]");
             entries.push(read_entry(item, path));
         }
@@ -141,7 +145,11 @@ fn read_entry(item: NodeRef<'_, '_>, path: String) -> ResourceEntry {
         .collect();
     let mut providers = Vec::new();
     let provider_list = item.get("providers");
-    for (index, provider) in provider_list.iter().flat_map(|p| p.items()).enumerate() {
+    for (index, provider) in provider_list
+        .iter()
+        .flat_map(kubeward_yaml::NodeRef::items)
+        .enumerate()
+    {
         let Some(first) = provider.entries().into_iter().next() else {
             continue;
         };

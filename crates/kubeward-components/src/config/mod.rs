@@ -9,8 +9,10 @@ pub mod audit;
 pub mod authorization;
 pub mod encryption;
 
+use std::sync::Arc;
+
 use kubeward_core::yaml::{NodeRef, Pos};
-use kubeward_core::{ComponentKind, Location};
+use kubeward_core::{ComponentKind, Location, Source};
 
 use crate::build::ConfigValue;
 use crate::spec::{self, Kind};
@@ -48,13 +50,44 @@ pub fn read_settings(
     out
 }
 
+/// Reads the settings kubeward checks from the text of a program's
+/// configuration file, YAML or JSON whatever its name, as `file` names it in
+/// findings. Returns why the text cannot be read when it does not parse or
+/// holds no mapping.
+pub fn read_settings_text(
+    kind: ComponentKind,
+    file: &Arc<str>,
+    text: &str,
+) -> Result<Vec<ConfigValue>, String> {
+    let chunks = kubeward_core::yaml::split_documents(text);
+    let Some(chunk) = chunks.first() else {
+        return Err("the file is empty".to_owned());
+    };
+    let parsed = kubeward_core::yaml::parse_document(*chunk);
+    if let Some(error) = &parsed.error {
+        return Err(format!(
+            "invalid YAML or JSON at line {}, column {}: {}",
+            error.pos.line, error.pos.col, error.message
+        ));
+    }
+    let root = parsed
+        .documents
+        .first()
+        .and_then(kubeward_yaml::Document::root)
+        .filter(kubeward_yaml::NodeRef::is_map)
+        .ok_or_else(|| "the file holds no mapping of settings".to_owned())?;
+    let source = Source::new(file.clone(), chunk.text, chunk.first_line);
+    let locate = |pos: Pos, field: &str| Location::in_source(&source, pos, field, None);
+    Ok(read_settings(kind, root, &locate))
+}
+
 /// The values of a configuration field: a scalar's text, a sequence's
 /// items, a mapping's `key=value` pairs (for feature gates).
 fn values_of(node: NodeRef<'_, '_>, kind: Kind) -> Option<Vec<String>> {
     if node.is_seq() {
         return Some(
             node.items()
-                .filter_map(|item| item.scalar_text().map(|t| t.into_owned()))
+                .filter_map(|item| item.scalar_text().map(std::borrow::Cow::into_owned))
                 .collect(),
         );
     }
@@ -78,5 +111,7 @@ fn values_of(node: NodeRef<'_, '_>, kind: Kind) -> Option<Vec<String>> {
 
 /// The text of a string field, for reading paths and names.
 pub fn text(node: NodeRef<'_, '_>, key: &str) -> Option<String> {
-    node.get(key)?.scalar_text().map(|t| t.into_owned())
+    node.get(key)?
+        .scalar_text()
+        .map(std::borrow::Cow::into_owned)
 }

@@ -122,6 +122,80 @@ fn distribution_of(args: &[Arg]) -> Distribution {
 /// inputs, so settings it may hold stay unknown.
 pub fn from_command(start: usize, args: &[Arg], label: &str) -> Vec<Component> {
     let distribution = distribution_of(args);
+    let config = distribution.config_path();
+    from_command_and_config(
+        start,
+        args,
+        label,
+        ServerConfig::Unavailable {
+            path: config.to_owned(),
+            reason: format!(
+                "{} reads it besides its flags; it is not among the scanned files, so scan it \
+                 too or run `kubeward node` on the server",
+                distribution.name()
+            ),
+        },
+    )
+}
+
+/// What is known of the config file a k3s or RKE2 server reads.
+#[derive(Clone, Debug)]
+pub enum ServerConfig {
+    /// The file does not exist, so the server runs on its flags alone.
+    Absent,
+    /// The settings the file holds.
+    Read(Vec<ServerSetting>),
+    /// The file could not be read, so settings it may hold are unknown.
+    Unavailable { path: String, reason: String },
+}
+
+/// The config file a `k3s server` or `rke2 server` command line reads:
+/// the one its `--config` flag names, or the distribution's default.
+pub fn config_path_of(start: usize, args: &[Arg]) -> String {
+    command_settings(start, args)
+        .iter()
+        .rev()
+        .find(|s| s.key == "config" || s.key == "c")
+        .map_or_else(
+            || distribution_of(args).config_path().to_owned(),
+            |s| s.value.clone(),
+        )
+}
+
+/// The components of a `k3s server` command line whose flags start at
+/// `start`, with the server's config file as far as it is known. The
+/// server turns the file's keys into flags placed before its own, so a
+/// flag wins over the file for a single value, and list values such as
+/// `kube-apiserver-arg` from both are passed, the file's first.
+pub fn from_command_and_config(
+    start: usize,
+    args: &[Arg],
+    label: &str,
+    config: ServerConfig,
+) -> Vec<Component> {
+    let distribution = distribution_of(args);
+    let anchor = args[0].location.clone();
+    let mut settings = Vec::new();
+    let mut unresolved = Vec::new();
+    match config {
+        ServerConfig::Absent => {}
+        ServerConfig::Read(from_file) => settings = from_file,
+        ServerConfig::Unavailable { path, reason } => {
+            unresolved.push((format!("config file {path}"), reason, anchor.clone()));
+        }
+    }
+    settings.extend(command_settings(start, args));
+    components(
+        distribution,
+        &settings,
+        &format!("{} server ({label})", distribution.name()),
+        &anchor,
+        &unresolved,
+    )
+}
+
+/// The settings the flags of a server command line give.
+fn command_settings(start: usize, args: &[Arg]) -> Vec<ServerSetting> {
     let mut settings = Vec::new();
     let mut index = start;
     while index < args.len() {
@@ -151,24 +225,34 @@ pub fn from_command(start: usize, args: &[Arg], label: &str) -> Vec<Component> {
             location: arg.location.clone(),
         });
     }
-    let anchor = args[0].location.clone();
-    let config = distribution.config_path();
-    let unresolved = vec![(
-        format!("config file {config}"),
-        format!(
-            "{} reads it besides its flags; it is not among the scanned files, so scan it too \
-             or run `kubeward node` on the server",
-            distribution.name()
-        ),
-        anchor.clone(),
-    )];
-    components(
-        distribution,
-        &settings,
-        &format!("{} server ({label})", distribution.name()),
-        &anchor,
-        &unresolved,
-    )
+    settings
+}
+
+/// Reads the settings of a server's config file, YAML whatever its name,
+/// as `file` names it. Returns why the text cannot be read when it does not
+/// parse or holds no mapping.
+pub fn read_config_file(file: &Arc<str>, text: &str) -> Result<Vec<ServerSetting>, String> {
+    let chunks = kubeward_core::yaml::split_documents(text);
+    let Some(chunk) = chunks.first() else {
+        return Ok(Vec::new());
+    };
+    let parsed = kubeward_core::yaml::parse_document(*chunk);
+    if let Some(error) = &parsed.error {
+        return Err(format!(
+            "invalid YAML at line {}, column {}: {}",
+            error.pos.line, error.pos.col, error.message
+        ));
+    }
+    let source = Source::new(file.clone(), chunk.text, chunk.first_line);
+    match parsed
+        .documents
+        .first()
+        .and_then(kubeward_yaml::Document::root)
+    {
+        None => Ok(Vec::new()),
+        Some(root) if root.is_map() => Ok(document_settings(&source, root)),
+        Some(_) => Err("the file holds no mapping of settings".to_owned()),
+    }
 }
 
 /// The components of a k3s or RKE2 `config.yaml` document, or `None` when
@@ -192,8 +276,20 @@ pub fn from_document(source: &Source<'_>, root: NodeRef<'_, '_>) -> Option<Vec<C
     } else {
         Distribution::K3s
     };
+    let settings = document_settings(source, root);
+    let anchor = Location::in_source(source, root.pos(), "config", None);
+    let label = format!(
+        "{} server configured by {}",
+        distribution.name(),
+        source.file
+    );
+    Some(components(distribution, &settings, &label, &anchor, &[]))
+}
+
+/// The settings of a config document, each key with its values.
+fn document_settings(source: &Source<'_>, root: NodeRef<'_, '_>) -> Vec<ServerSetting> {
     let mut settings = Vec::new();
-    for entry in entries {
+    for entry in root.entries() {
         let Some(key) = entry.key_str() else {
             continue;
         };
@@ -224,13 +320,7 @@ pub fn from_document(source: &Source<'_>, root: NodeRef<'_, '_>) -> Option<Vec<C
             });
         }
     }
-    let anchor = Location::in_source(source, root.pos(), "config", None);
-    let label = format!(
-        "{} server configured by {}",
-        distribution.name(),
-        source.file
-    );
-    Some(components(distribution, &settings, &label, &anchor, &[]))
+    settings
 }
 
 /// A scalar's text; for an integer, the digits as written, so a mode such
@@ -248,7 +338,27 @@ fn scalar_as_written(source: &Source<'_>, node: NodeRef<'_, '_>) -> Option<Strin
             }
         }
     }
-    node.scalar_text().map(|t| t.into_owned())
+    node.scalar_text().map(std::borrow::Cow::into_owned)
+}
+
+/// Adds the `--<component>-arg` values of `settings` as flags, each value
+/// being `name=value` or a bare `name`.
+fn push_component_args(sources: &mut Sources, settings: &[ServerSetting], arg_key: &str) {
+    for setting in settings.iter().filter(|s| s.key == arg_key) {
+        let (name, value) = match setting.value.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (setting.value.as_str(), None),
+        };
+        let name = name.trim_start_matches('-');
+        sources.flags.push((
+            FlagUse {
+                name: name.to_owned(),
+                value,
+                location: setting.location.clone(),
+            },
+            SettingSource::Flag,
+        ));
+    }
 }
 
 /// Builds the components a server with `settings` runs.
@@ -341,21 +451,7 @@ pub fn components(
                 .flags
                 .push((flag, SettingSource::Installer(distribution.name())));
         }
-        for setting in settings.iter().filter(|s| s.key == arg_key) {
-            let (name, value) = match setting.value.split_once('=') {
-                Some((name, value)) => (name, Some(value.to_owned())),
-                None => (setting.value.as_str(), None),
-            };
-            let name = name.trim_start_matches('-');
-            sources.flags.push((
-                FlagUse {
-                    name: name.to_owned(),
-                    value,
-                    location: setting.location.clone(),
-                },
-                SettingSource::Flag,
-            ));
-        }
+        push_component_args(&mut sources, settings, arg_key);
         sources.unresolved = unresolved.to_vec();
         out.push(build(sources));
     }

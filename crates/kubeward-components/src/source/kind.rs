@@ -23,7 +23,11 @@ pub fn components(object: &Object<'_, '_>) -> Vec<Component> {
     let mut patches = Vec::new();
     collect_patches(object.root, "kubeadmConfigPatches", &mut patches);
     let nodes = object.root.get("nodes");
-    for (index, node) in nodes.iter().flat_map(|n| n.items()).enumerate() {
+    for (index, node) in nodes
+        .iter()
+        .flat_map(kubeward_yaml::NodeRef::items)
+        .enumerate()
+    {
         collect_patches(
             node,
             &format!("nodes[{index}].kubeadmConfigPatches"),
@@ -64,7 +68,11 @@ fn collect_patches<'d, 'a>(
     out: &mut Vec<(NodeRef<'d, 'a>, String)>,
 ) {
     let list = parent.get(key);
-    for (index, item) in list.iter().flat_map(|l| l.items()).enumerate() {
+    for (index, item) in list
+        .iter()
+        .flat_map(kubeward_yaml::NodeRef::items)
+        .enumerate()
+    {
         out.push((item, format!("{key}[{index}]")));
     }
 }
@@ -92,13 +100,13 @@ impl ContentMapping {
 
 fn content_mapping(object: &Object<'_, '_>, item: NodeRef<'_, '_>) -> ContentMapping {
     let pos = item.pos();
-    let indicator = object.source.line_text(pos.line).and_then(|line| {
+    let indicator = object.source.line_text(pos.line).map(|line| {
         let rest: String = line
             .chars()
             .skip(pos.col.saturating_sub(1) as usize)
             .collect();
         let rest = rest.trim_start();
-        Some(rest.starts_with('|') || rest.starts_with('>'))
+        rest.starts_with('|') || rest.starts_with('>')
     });
     let first_line = pos.line + 1;
     let indent = (first_line..first_line + 64)

@@ -158,7 +158,7 @@ pub fn extra_args(
         let value = item
             .get("value")
             .and_then(|v| v.scalar_text())
-            .map_or_else(String::new, |v| v.into_owned());
+            .map_or_else(String::new, std::borrow::Cow::into_owned);
         out.push(FlagUse {
             location: locate(item.pos(), format!("{path}[{index}]")),
             name: name.into_owned(),

@@ -144,7 +144,11 @@ fn env_values(
     }
     let mut out = Vec::new();
     let list = container.node.get("env");
-    for (index, item) in list.iter().flat_map(|l| l.items()).enumerate() {
+    for (index, item) in list
+        .iter()
+        .flat_map(kubeward_yaml::NodeRef::items)
+        .enumerate()
+    {
         let (Some(variable), Some(value)) = (item.get_str("name"), item.get("value")) else {
             continue;
         };

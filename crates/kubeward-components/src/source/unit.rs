@@ -18,7 +18,7 @@ use kubeward_core::component::TextComponents;
 use kubeward_core::yaml::Pos;
 use kubeward_core::{Location, Warning};
 
-use crate::build::{ConfigInput, Sources, build};
+use crate::build::{ConfigInput, EnvValue, Sources, build};
 use crate::flags::{Arg, identify_program, parse_flags, program_name};
 use crate::source::{k3s, static_pod};
 use crate::spec;
@@ -63,6 +63,10 @@ pub struct UnitCommand {
 }
 
 /// Whether `file` is named like a unit or a drop-in.
+#[allow(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "systemd matches unit and drop-in suffixes case-sensitively"
+)]
 pub fn is_unit_path(file: &str) -> bool {
     let name = file.rsplit('/').next().unwrap_or(file);
     name.ends_with(".service") || (name.ends_with(".conf") && file.contains(".service.d/"))
@@ -127,6 +131,9 @@ pub fn read(file: &Arc<str>, text: &str) -> TextComponents {
     for (input, reason) in unresolved {
         sources.unresolved.push((input, reason, anchor.clone()));
     }
+    if kind == kubeward_core::ComponentKind::Etcd {
+        add_etcd_environment(&mut sources, &command, &anchor);
+    }
     if let Some((name, flag)) = static_pod::config_flag(&sources) {
         sources.config = ConfigInput::Unavailable {
             path: flag.value.clone().unwrap_or_default(),
@@ -141,8 +148,35 @@ pub fn read(file: &Arc<str>, text: &str) -> TextComponents {
     out
 }
 
+/// Adds the `ETCD_*` variables of `Environment=` lines, which etcd reads as
+/// flags. An `EnvironmentFile=` may set more of them, so each such file
+/// leaves every setting no flag gives undetermined.
+fn add_etcd_environment(sources: &mut Sources, command: &UnitCommand, anchor: &Location) {
+    for (variable, value) in &command.environment {
+        if let Some(name) = static_pod::etcd_flag_of_env(variable) {
+            sources.env.push(EnvValue {
+                name,
+                variable: variable.clone(),
+                value: value.clone(),
+                location: anchor.clone(),
+            });
+        }
+    }
+    for file in &command.environment_files {
+        sources.unresolved.push((
+            format!("environment file {file}"),
+            "etcd reads ETCD_* variables from it, and it is not among the scanned files".into(),
+            anchor.clone(),
+        ));
+    }
+}
+
 /// The unit a file belongs to: `kubelet.service` for
 /// `kubelet.service.d/10-kubeadm.conf`.
+#[allow(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "systemd matches drop-in suffixes case-sensitively"
+)]
 fn unit_name(file: &str) -> String {
     let mut parts = file.rsplit('/');
     let name = parts.next().unwrap_or(file);
@@ -185,7 +219,7 @@ fn parse_entries(text: &str) -> Vec<Entry> {
             continue;
         }
         if trimmed.starts_with('[') && trimmed.ends_with(']') {
-            section = trimmed[1..trimmed.len() - 1].to_owned();
+            trimmed[1..trimmed.len() - 1].clone_into(&mut section);
             continue;
         }
         let Some(eq) = line.find('=') else {
@@ -474,13 +508,16 @@ fn expand<'t>(
         for piece in &word.pieces {
             match piece {
                 Piece::Text(t) => text.push_str(t),
-                Piece::Var(name) | Piece::SplitVar(name) => match lookup(name) {
-                    Some(value) => text.push_str(&value),
-                    None => {
+                Piece::Var(name) | Piece::SplitVar(name) => {
+                    if let Some(value) = lookup(name) {
+                        text.push_str(&value);
+                    } else {
                         note_unresolved(name);
-                        text.push_str(&format!("${{{name}}}"));
+                        text.push_str("${");
+                        text.push_str(name);
+                        text.push('}');
                     }
-                },
+                }
             }
         }
         args.push(Arg {
@@ -584,6 +621,39 @@ mod tests {
     fn empty_exec_start_clears() {
         let entries = parse_entries("[Service]\nExecStart=/bin/a\nExecStart=\n");
         assert!(!command_of(&entries).has_exec);
+    }
+
+    #[test]
+    fn etcd_environment_sets_flags() {
+        let file: Arc<str> = Arc::from("etcd.service");
+        let read = read(
+            &file,
+            "[Service]\nEnvironment=ETCD_CLIENT_CERT_AUTH=true\n\
+             ExecStart=/usr/bin/etcd --cert-file=/a.crt --key-file=/a.key\n",
+        );
+        let etcd = &read.components[0];
+        let auth = etcd.setting("client-cert-auth").expect("set");
+        assert_eq!(auth.as_bool(), Some(true));
+        assert!(etcd.undetermined.is_empty(), "{:?}", etcd.undetermined);
+    }
+
+    #[test]
+    fn etcd_environment_file_leaves_settings_unknown() {
+        let file: Arc<str> = Arc::from("etcd.service");
+        let read = read(
+            &file,
+            "[Service]\nEnvironmentFile=-/etc/default/etcd\n\
+             ExecStart=/usr/bin/etcd --cert-file=/a.crt\n",
+        );
+        let etcd = &read.components[0];
+        assert!(matches!(
+            etcd.lookup("client-cert-auth"),
+            kubeward_core::component::Lookup::Unknown(_)
+        ));
+        assert!(matches!(
+            etcd.lookup("cert-file"),
+            kubeward_core::component::Lookup::Set(_)
+        ));
     }
 
     #[test]

@@ -124,7 +124,10 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
                 .map(|c| (stored.file().to_string(), c))
                 .collect::<Vec<_>>()
         })
-        .filter(|(_, c)| common::known(c, "anonymous-auth").and_then(|s| s.as_bool()) == Some(true))
+        .filter(|(_, c)| {
+            common::known(c, "anonymous-auth").and_then(kubeward_core::component::Setting::as_bool)
+                == Some(true)
+        })
         .collect();
     let Some((file, server)) = servers.first() else {
         return;
@@ -138,7 +141,11 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
         }
         let root = binding.root();
         let subjects = root.get("subjects");
-        for (index, subject) in subjects.iter().flat_map(|s| s.items()).enumerate() {
+        for (index, subject) in subjects
+            .iter()
+            .flat_map(kubeward_yaml::NodeRef::items)
+            .enumerate()
+        {
             let (Some(kind), Some(name)) = (subject.get_str("kind"), subject.get_str("name"))
             else {
                 continue;

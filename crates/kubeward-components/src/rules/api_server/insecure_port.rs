@@ -92,8 +92,10 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     if port.as_i64().is_some_and(|p| p == 0) {
         return;
     }
-    let address = common::known(component, "insecure-bind-address")
-        .map_or_else(|| "127.0.0.1".to_owned(), |a| a.value());
+    let address = common::known(component, "insecure-bind-address").map_or_else(
+        || "127.0.0.1".to_owned(),
+        kubeward_core::component::Setting::value,
+    );
     let reach = if common::is_loopback_host(&address) {
         "to every process on the node"
     } else {

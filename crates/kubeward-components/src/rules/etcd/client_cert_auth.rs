@@ -11,7 +11,10 @@ declare_rule! {
     ///
     /// etcd's effective `--client-cert-auth` (default `false`), from its flags,
     /// `ETCD_CLIENT_CERT_AUTH`, or `client-transport-security` of its
-    /// `--config-file`.
+    /// `--config-file`. A `--trusted-ca-file` turns client certificate
+    /// authentication on whatever `--client-cert-auth` says, because etcd's
+    /// TLS listener requires and verifies client certificates when either is
+    /// set, so etcd with a trusted CA file passes.
     ///
     /// ## Why it matters
     ///
@@ -89,6 +92,9 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     if component.kind != ComponentKind::Etcd {
         return;
     }
+    if has_value(component, "trusted-ca-file") {
+        return;
+    }
     common::expect_bool(
         component,
         sink,
@@ -96,4 +102,9 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
         true,
         "clients need no certificate",
     );
+}
+
+/// Whether setting `name` is known and not empty.
+pub(super) fn has_value(component: &Component, name: &str) -> bool {
+    common::known(component, name).is_some_and(|setting| !setting.value().is_empty())
 }

@@ -10,7 +10,10 @@ declare_rule! {
     /// ## What it checks
     ///
     /// etcd's effective `--peer-client-cert-auth` (default `false`). Members
-    /// that listen for peers on loopback addresses only are skipped.
+    /// that listen for peers on loopback addresses only are skipped. A
+    /// `--peer-trusted-ca-file` turns peer certificate authentication on
+    /// whatever `--peer-client-cert-auth` says, because etcd's TLS listener
+    /// requires and verifies peer certificates when either is set.
     ///
     /// ## Why it matters
     ///
@@ -83,6 +86,9 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
         return;
     }
     if only_loopback_peers(component) {
+        return;
+    }
+    if super::client_cert_auth::has_value(component, "peer-trusted-ca-file") {
         return;
     }
     common::expect_bool(

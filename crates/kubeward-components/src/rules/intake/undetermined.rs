@@ -11,7 +11,8 @@ declare_rule! {
     /// file named by `--config` or `--config-file` that is not among the
     /// scanned files or cannot be opened on the node, an environment file a
     /// systemd unit reads, or a file whose mode and owner could not be
-    /// examined. The finding lists the settings left undetermined.
+    /// examined, or that a setting names and that does not exist. The
+    /// finding lists the settings left undetermined.
     ///
     /// ## Why it matters
     ///
@@ -99,17 +100,20 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
         }
     }
     for file in &component.files {
-        if let FileState::Unreadable(reason) = &file.state {
-            sink.report(
-                &file.location,
-                format!(
-                    "{}: cannot check the mode and owner of {} {}: {reason}",
-                    component.kind,
-                    file.role.describe(),
-                    file.path
-                ),
-            );
-        }
+        let reason = match &file.state {
+            FileState::Unreadable(reason) => reason.as_str(),
+            FileState::Missing => "the file does not exist",
+            FileState::Stat(_) | FileState::DeclaredMode(_) => continue,
+        };
+        sink.report(
+            &file.location,
+            format!(
+                "{}: cannot check the mode and owner of {} {}: {reason}",
+                component.kind,
+                file.role.describe(),
+                file.path
+            ),
+        );
     }
 }
 

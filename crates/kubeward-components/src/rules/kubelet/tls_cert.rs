@@ -64,7 +64,8 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     if component.kind != ComponentKind::Kubelet {
         return;
     }
-    let bootstrap = common::known(component, "server-tls-bootstrap").and_then(|s| s.as_bool());
+    let bootstrap = common::known(component, "server-tls-bootstrap")
+        .and_then(kubeward_core::component::Setting::as_bool);
     if bootstrap == Some(true) {
         return;
     }
