@@ -9,9 +9,14 @@
 //! the policies selecting it allow. Pods on the host network are never
 //! isolated and match no pod selector of a peer.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::admin::{AdminAction, AdminPeer, AdminPolicy, AdminRule};
-use crate::model::{ClassId, Direction, Model, Peer, PolicyId};
+use crate::model::{ClassId, Direction, Model, NamespaceId, NamespaceScope, Peer, PolicyId};
 use crate::ports::{ContainerPort, PortSet, resolve_all};
+use crate::selector::Selector;
 
 /// One end of a connection: a pod class, or one external address (in
 /// the ordered address space of [`crate::ip`]).
@@ -27,6 +32,12 @@ pub enum Endpoint {
 #[derive(Debug)]
 pub struct Analysis<'m> {
     pub model: &'m Model,
+    selections: Cow<'m, Selections>,
+}
+
+/// The selectors of a model resolved against its pod classes.
+#[derive(Clone, Debug)]
+pub struct Selections {
     /// NetworkPolicies with the Ingress type that select each class.
     ingress_policies: Vec<Vec<PolicyId>>,
     /// NetworkPolicies with the Egress type that select each class.
@@ -37,9 +48,20 @@ pub struct Analysis<'m> {
     /// The same for `Model::baseline_policies`.
     baseline_subjects: Vec<Vec<usize>>,
     /// For every policy, direction, rule and peer: the classes the peer
-    /// matches, sorted.
-    peer_classes: Vec<[Vec<Vec<Vec<ClassId>>>; 2]>,
+    /// matches, sorted. Peers with the same selectors share one list.
+    peer_classes: Vec<PolicyPeers>,
 }
+
+/// The classes one peer matches, sorted.
+type PeerClasses = Arc<[ClassId]>;
+
+/// For one policy, per direction, rule and peer: the classes the peer
+/// matches.
+type PolicyPeers = [Vec<Vec<PeerClasses>>; 2];
+
+/// A pod peer's identity: the policy's namespace for a peer without
+/// `namespaceSelector`, its namespace selector, and its pod selector.
+type PeerKey<'a> = (Option<NamespaceId>, Option<&'a Selector>, &'a Selector);
 
 /// One rule that decided part of a connection, for explanations.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,9 +106,9 @@ fn slot(direction: Direction) -> usize {
     }
 }
 
-impl<'m> Analysis<'m> {
-    /// Resolves every selector of the model once.
-    pub fn new(model: &'m Model) -> Self {
+impl Selections {
+    /// Resolves every selector of `model` once.
+    pub fn new<'a>(model: &'a Model) -> Self {
         let classes = model.classes.len();
         let mut ingress_policies = vec![Vec::new(); classes];
         let mut egress_policies = vec![Vec::new(); classes];
@@ -104,6 +126,7 @@ impl<'m> Analysis<'m> {
                 }
             }
         }
+
         let subjects = |policies: &[AdminPolicy]| -> Vec<Vec<usize>> {
             (0..classes)
                 .map(|class| {
@@ -118,6 +141,26 @@ impl<'m> Analysis<'m> {
         };
         let admin_subjects = subjects(&model.admin_policies);
         let baseline_subjects = subjects(&model.baseline_policies);
+
+        // Policies in many namespaces often repeat a peer, such as "the
+        // monitoring namespace": each distinct peer is resolved once.
+        let mut resolved: HashMap<PeerKey<'a>, PeerClasses> = HashMap::new();
+        let mut resolve = |peer: &'a Peer, policy_namespace: NamespaceId| -> PeerClasses {
+            let Peer::Pods {
+                namespaces, pods, ..
+            } = peer
+            else {
+                return Arc::from([]);
+            };
+            let key = match namespaces {
+                NamespaceScope::Own => (Some(policy_namespace), None, pods),
+                NamespaceScope::Selector(selector) => (None, Some(selector), pods),
+            };
+            resolved
+                .entry(key)
+                .or_insert_with(|| Arc::from(matched_classes(model, peer, policy_namespace)))
+                .clone()
+        };
         let peer_classes = model
             .policies
             .iter()
@@ -133,15 +176,14 @@ impl<'m> Analysis<'m> {
                             rule.peers
                                 .iter()
                                 .flatten()
-                                .map(|peer| matched_classes(model, peer, policy.namespace))
+                                .map(|peer| resolve(peer, policy.namespace))
                                 .collect()
                         })
                         .collect()
                 })
             })
             .collect();
-        Analysis {
-            model,
+        Selections {
             ingress_policies,
             egress_policies,
             admin_subjects,
@@ -149,12 +191,31 @@ impl<'m> Analysis<'m> {
             peer_classes,
         }
     }
+}
+
+impl<'m> Analysis<'m> {
+    /// Resolves every selector of the model once.
+    pub fn new(model: &'m Model) -> Self {
+        Analysis {
+            model,
+            selections: Cow::Owned(Selections::new(model)),
+        }
+    }
+
+    /// Builds the analysis of `model` from selections that
+    /// [`Selections::new`] resolved for the same model.
+    pub fn with(model: &'m Model, selections: &'m Selections) -> Self {
+        Analysis {
+            model,
+            selections: Cow::Borrowed(selections),
+        }
+    }
 
     /// The NetworkPolicies that select `class` for `direction`.
     pub fn selecting(&self, class: ClassId, direction: Direction) -> &[PolicyId] {
         match direction {
-            Direction::Ingress => &self.ingress_policies[class],
-            Direction::Egress => &self.egress_policies[class],
+            Direction::Ingress => &self.selections.ingress_policies[class],
+            Direction::Egress => &self.selections.egress_policies[class],
         }
     }
 
@@ -165,20 +226,20 @@ impl<'m> Analysis<'m> {
 
     /// The admin policies whose subject covers `class`.
     pub fn admin_policies_of(&self, class: ClassId) -> &[usize] {
-        &self.admin_subjects[class]
+        &self.selections.admin_subjects[class]
     }
 
     /// The baseline policies whose subject covers `class`.
     pub fn baseline_policies_of(&self, class: ClassId) -> &[usize] {
-        &self.baseline_subjects[class]
+        &self.selections.baseline_subjects[class]
     }
 
     /// Whether any policy of any tier applies to `class`.
     pub fn is_selected(&self, class: ClassId) -> bool {
         self.is_isolated(class, Direction::Ingress)
             || self.is_isolated(class, Direction::Egress)
-            || !self.admin_subjects[class].is_empty()
-            || !self.baseline_subjects[class].is_empty()
+            || !self.selections.admin_subjects[class].is_empty()
+            || !self.selections.baseline_subjects[class].is_empty()
     }
 
     /// The classes a peer of a NetworkPolicy rule matches, sorted.
@@ -189,7 +250,7 @@ impl<'m> Analysis<'m> {
         rule: usize,
         peer: usize,
     ) -> &[ClassId] {
-        &self.peer_classes[policy][slot(direction)][rule][peer]
+        &self.selections.peer_classes[policy][slot(direction)][rule][peer]
     }
 
     /// The connections allowed from `src` to `dst`. Two external
@@ -242,8 +303,8 @@ impl<'m> Analysis<'m> {
             (Direction::Egress, Endpoint::Class(d)) => &self.model.classes[d].ports,
             (Direction::Egress, Endpoint::External(_)) => &[],
         };
-        let admin = &self.admin_subjects[subject];
-        let baseline = &self.baseline_subjects[subject];
+        let admin = &self.selections.admin_subjects[subject];
+        let baseline = &self.selections.baseline_subjects[subject];
         if admin.is_empty() && baseline.is_empty() && trace.is_none() {
             return self
                 .network_policies(direction, subject, peer, dst_ports, None)
@@ -418,27 +479,37 @@ impl<'m> Analysis<'m> {
         })
     }
 
-    /// The classes from which `dst` may accept some traffic: every class
-    /// when some rule or tier could admit any of them, else the classes
-    /// its ingress rules' peers match.
-    pub(crate) fn ingress_candidates(&self, dst: ClassId) -> Option<Vec<ClassId>> {
-        let class = &self.model.classes[dst];
-        let policies = &self.ingress_policies[dst];
+    /// The classes that `subject` may exchange some traffic with in
+    /// `direction` (the sources it admits, or the destinations it may
+    /// reach), sorted: `None` when some rule or tier could allow any
+    /// class, else the classes its rules' peers match.
+    pub(crate) fn candidates(
+        &self,
+        direction: Direction,
+        subject: ClassId,
+    ) -> Option<Vec<ClassId>> {
+        let class = &self.model.classes[subject];
+        let policies = self.selecting(subject, direction);
         if class.host_network
             || policies.is_empty()
-            || !self.admin_subjects[dst].is_empty()
-            || !self.baseline_subjects[dst].is_empty()
+            || !self.selections.admin_subjects[subject].is_empty()
+            || !self.selections.baseline_subjects[subject].is_empty()
         {
             return None;
         }
         let mut out = Vec::new();
         for &id in policies {
-            for rule in &self.model.policies[id].ingress {
+            let policy = &self.model.policies[id];
+            let rules = match direction {
+                Direction::Ingress => &policy.ingress,
+                Direction::Egress => &policy.egress,
+            };
+            for rule in rules {
                 let Some(peers) = &rule.peers else {
                     return None;
                 };
                 for i in 0..peers.len() {
-                    out.extend_from_slice(self.peer_classes(id, Direction::Ingress, rule.index, i));
+                    out.extend_from_slice(self.peer_classes(id, direction, rule.index, i));
                 }
             }
         }
@@ -467,11 +538,11 @@ impl<'m> Analysis<'m> {
                 }
             }
         }
-        let admin = self.admin_subjects[subject]
+        let admin = self.selections.admin_subjects[subject]
             .iter()
             .map(|&i| &self.model.admin_policies[i])
             .chain(
-                self.baseline_subjects[subject]
+                self.selections.baseline_subjects[subject]
                     .iter()
                     .map(|&i| &self.model.baseline_policies[i]),
             );
@@ -533,4 +604,31 @@ fn matched_classes(model: &Model, peer: &Peer, policy_namespace: usize) -> Vec<C
     }
     out.sort_unstable();
     out
+}
+
+/// A model with its selections resolved, built once per inventory and
+/// shared by the `network` rules.
+#[derive(Debug)]
+pub struct Network {
+    pub model: Model,
+    selections: Selections,
+}
+
+impl Network {
+    /// Builds the model of `inventory` and resolves its selectors.
+    pub fn build(inventory: &kubeward_core::Inventory) -> Self {
+        let model = Model::build(inventory);
+        let selections = Selections::new(&model);
+        Network { model, selections }
+    }
+
+    /// The network of `inventory`, built on first use and shared by
+    /// every later call with the same inventory.
+    pub fn of(inventory: &kubeward_core::Inventory) -> std::sync::Arc<Network> {
+        inventory.derived(Network::build)
+    }
+
+    pub fn analysis(&self) -> Analysis<'_> {
+        Analysis::with(&self.model, &self.selections)
+    }
 }

@@ -31,6 +31,7 @@ pub const KINDS: &[&str] = &[
     "Job",
     "CronJob",
     "Service",
+    "Ingress",
 ];
 
 /// A Pod or pod template, before Pods are grouped by owner.
@@ -85,6 +86,7 @@ pub(crate) fn build(inventory: &Inventory) -> Model {
             _ => {}
         }
     }
+    mark_ingress_backends(&mut model, objects);
     model.admin_policies.sort_by_key(|p| p.priority);
     index(&mut model);
     model
@@ -307,8 +309,55 @@ fn read_service(model: &mut Model, index: usize, object: &StoredObject) {
         selector,
         ports,
         external,
+        ingress_backend: false,
         site: site(index, pos, "spec.selector"),
     });
+}
+
+/// Marks the Services that an Ingress (`networking.k8s.io/v1`, or
+/// `extensions/v1beta1` and `networking.k8s.io/v1beta1` with
+/// `serviceName`) routes to: its default backend and every path's
+/// backend.
+fn mark_ingress_backends(model: &mut Model, objects: &[StoredObject]) {
+    let mut backends = Vec::new();
+    for object in objects {
+        let group = group(object);
+        if object.kind() != "Ingress" || !matches!(group, "networking.k8s.io" | "extensions") {
+            continue;
+        }
+        let namespace = object.namespace().unwrap_or(DEFAULT_NAMESPACE);
+        let Some(spec) = object.root().get("spec") else {
+            continue;
+        };
+        let paths = spec
+            .path(&["rules"])
+            .into_iter()
+            .flat_map(|rules| rules.items())
+            .filter_map(|rule| rule.path(&["http", "paths"]))
+            .flat_map(|paths| paths.items())
+            .filter_map(|path| path.get("backend"));
+        for backend in spec.get("defaultBackend").into_iter().chain(paths) {
+            let name = backend
+                .path(&["service", "name"])
+                .and_then(|n| n.as_str())
+                .or_else(|| backend.get_str("serviceName"));
+            if let Some(name) = name {
+                backends.push((namespace.to_owned(), name.to_owned()));
+            }
+        }
+        if let Some(name) = spec
+            .path(&["backend", "serviceName"])
+            .and_then(|n| n.as_str())
+        {
+            backends.push((namespace.to_owned(), name.to_owned()));
+        }
+    }
+    for service in &mut model.services {
+        let namespace = &model.namespaces[service.namespace].name;
+        service.ingress_backend = backends
+            .iter()
+            .any(|(ns, name)| ns == namespace && *name == service.name);
+    }
 }
 
 fn read_container_ports(container: NodeRef<'_, '_>, out: &mut Vec<ContainerPort>) {

@@ -47,11 +47,22 @@ pub struct Connlist {
 pub fn class_connections(analysis: &Analysis<'_>) -> Vec<(ClassId, ClassId, PortSet)> {
     let model = analysis.model;
     let all: Vec<ClassId> = (0..model.classes.len()).collect();
+    // The destinations each source's egress rules could reach, so that
+    // pairs neither side's peers match are never evaluated.
+    let reachable: Vec<Option<Vec<ClassId>>> = (0..model.classes.len())
+        .map(|src| analysis.candidates(Direction::Egress, src))
+        .collect();
     let mut out = Vec::new();
     for dst in 0..model.classes.len() {
-        let candidates = analysis.ingress_candidates(dst);
+        let candidates = analysis.candidates(Direction::Ingress, dst);
         for &src in candidates.as_deref().unwrap_or(&all) {
             if src == dst && model.classes[dst].workloads.len() < 2 {
+                continue;
+            }
+            if reachable[src]
+                .as_ref()
+                .is_some_and(|reach| reach.binary_search(&dst).is_err())
+            {
                 continue;
             }
             let ports = analysis.allowed(Endpoint::Class(src), Endpoint::Class(dst));

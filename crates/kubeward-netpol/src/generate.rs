@@ -7,7 +7,9 @@
 //!   that name it (as `name`, `name.namespace`, `name.namespace.svc` or
 //!   the full cluster domain name) in an environment variable, command or
 //!   argument, reach the Service's pods on its target ports. Services of
-//!   type LoadBalancer or NodePort are also reachable from anywhere.
+//!   type LoadBalancer or NodePort are also reachable from anywhere, and
+//!   the backends of an Ingress from every pod of every namespace, since
+//!   the ingress controller's namespace is not in the input.
 //! - [`Intent::Connlist`]: every connection the current policies allow
 //!   between workloads and to or from external ranges, as it is today.
 //!
@@ -57,6 +59,9 @@ struct Allow {
     pods: BTreeSet<(NamespaceId, Vec<(String, String)>)>,
     /// ipBlock peers.
     blocks: BTreeSet<String>,
+    /// A peer for every pod of every namespace: where the ingress
+    /// controller runs is not in the input.
+    every_namespace: bool,
     ports: Option<BTreeSet<PortEntry>>,
 }
 
@@ -162,7 +167,8 @@ fn from_services(model: &Model, ingress: &mut Policies, egress: &mut Policies) {
             if service.external {
                 allow.blocks.insert("0.0.0.0/0".to_owned());
             }
-            if !allow.pods.is_empty() || !allow.blocks.is_empty() {
+            allow.every_namespace = service.ingress_backend;
+            if !allow.pods.is_empty() || !allow.blocks.is_empty() || allow.every_namespace {
                 ingress.entry(key).or_default().push(allow);
             }
         }
@@ -358,6 +364,14 @@ fn write_policy(
         }
         for block in &allow.blocks {
             let _ = writeln!(out, "        - ipBlock:\n            cidr: {block}");
+        }
+        if allow.every_namespace {
+            let _ = writeln!(
+                out,
+                "        # An Ingress routes to this Service: narrow this peer to the\n        \
+                 # namespace and labels of the ingress controller.\n        \
+                 - namespaceSelector: {{}}"
+            );
         }
         if let Some(ports) = &allow.ports {
             let _ = writeln!(out, "      ports:");

@@ -30,7 +30,7 @@ pub mod reach;
 pub mod rules;
 pub mod selector;
 
-pub use analysis::{Analysis, Decision, Endpoint, SideTrace};
+pub use analysis::{Analysis, Decision, Endpoint, Network, Selections, SideTrace};
 pub use build::KINDS;
 pub use model::{
     ClassId, DEFAULT_NAMESPACE, Direction, Model, NAMESPACE_NAME_LABEL, Namespace, NamespaceId,

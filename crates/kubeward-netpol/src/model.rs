@@ -115,6 +115,9 @@ pub struct Service {
     pub ports: Vec<ServicePort>,
     /// `LoadBalancer` or `NodePort`: reachable from outside the cluster.
     pub external: bool,
+    /// Named as a backend by an Ingress of its namespace, so the ingress
+    /// controller sends it traffic.
+    pub ingress_backend: bool,
     pub site: Site,
 }
 

@@ -308,6 +308,9 @@ pub fn describe_missing(target: &str, model: &Model) -> String {
     let mut names: Vec<String> = (0..model.workloads.len())
         .map(|w: WorkloadId| model.workload_name(w))
         .collect();
+    if names.is_empty() {
+        return format!("`{target}` selects no workload: the input has no workloads");
+    }
     names.sort();
     names.truncate(10);
     format!(

@@ -20,13 +20,13 @@ use kubeward_core::yaml::{NodeRef, Pos};
 pub type Labels = BTreeMap<String, String>;
 
 /// A parsed label selector.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Selector {
     requirements: Vec<Requirement>,
 }
 
 /// One requirement of a selector.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Requirement {
     pub key: String,
     pub operator: Operator,
@@ -34,7 +34,7 @@ pub struct Requirement {
 
 /// A requirement's operator and values. `matchLabels` entries become `In`
 /// with one value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Operator {
     In(Vec<String>),
     NotIn(Vec<String>),

@@ -248,13 +248,13 @@ fn expected(path: &Path) -> Canonical {
             focus_ports = Some(conn.to_owned());
             continue;
         }
-        let parts = match &focus_ports {
+        let fields = match &focus_ports {
             Some(conn) => line
                 .split_once(" => ")
                 .map(|(src, dst)| (src.trim(), dst.trim(), conn.as_str())),
             None => split_line(line),
         };
-        let Some((src, dst, ports)) = parts else {
+        let Some((src, dst, ports)) = fields else {
             continue;
         };
         if src == "{ingress-controller}" {
@@ -455,16 +455,24 @@ fn differences(expected: &Canonical, actual: &Canonical, skip: &BTreeSet<String>
 fn connlist_cases_agree() {
     let Some(dir) = suite_dir() else { return };
     let mut ran = 0;
+    let mut skipped = 0;
+    let mut host_network_cases = 0;
     let mut failures = Vec::new();
     for case in cases(&dir) {
         let inventory = inventory(&case.input);
         let unsupported: BTreeSet<&str> = inventory
             .objects()
             .iter()
-            .map(|o| o.kind())
+            .map(kubeward_core::StoredObject::kind)
             .filter(|k| UNSUPPORTED_KINDS.contains(k))
             .collect();
         if !unsupported.is_empty() {
+            eprintln!(
+                "{}: out of scope, the input has {}",
+                case.expected.display(),
+                unsupported.into_iter().collect::<Vec<_>>().join(", ")
+            );
+            skipped += 1;
             continue;
         }
         ran += 1;
@@ -484,6 +492,7 @@ fn connlist_cases_agree() {
                 "{}: agrees once connections of pods on the host network are left out",
                 case.expected.display()
             );
+            host_network_cases += 1;
         }
         let mut diff = differences(&want, &got, &host_network);
         if !diff.is_empty() {
@@ -503,6 +512,11 @@ fn connlist_cases_agree() {
             ));
         }
     }
+    eprintln!(
+        "{ran} connlist cases ran ({host_network_cases} of them compared without pods on the \
+         host network), {skipped} out of scope, {} disagree",
+        failures.len()
+    );
     assert!(ran >= 50, "only {ran} connlist cases ran");
     assert!(
         failures.is_empty(),

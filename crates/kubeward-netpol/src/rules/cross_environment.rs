@@ -2,10 +2,11 @@ use std::collections::BTreeMap;
 
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
+use crate::Network;
 use crate::admin::AdminAction;
 use crate::analysis::Endpoint;
 use crate::connlist::class_connections;
-use crate::{Analysis, Direction, KINDS, Model};
+use crate::{Direction, KINDS};
 
 declare_rule! {
     /// ## What it checks
@@ -170,9 +171,10 @@ declare_rule! {
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
     let config = sink.options().config;
-    let model = Model::build(inventory);
+    let network = Network::of(inventory);
+    let model = &network.model;
     let environments: Vec<Option<&'static str>> = (0..model.namespaces.len())
-        .map(|ns| super::environment::environment(&model, ns, config))
+        .map(|ns| super::environment::environment(model, ns, config))
         .collect();
     let mut distinct: Vec<&str> = environments.iter().flatten().copied().collect();
     distinct.sort_unstable();
@@ -180,7 +182,7 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
     if distinct.len() < 2 {
         return;
     }
-    let analysis = Analysis::new(&model);
+    let analysis = network.analysis();
     // (destination class, source environment) → (source namespaces, ports, first source class)
     let mut crossings: BTreeMap<(usize, &str), (Vec<usize>, crate::ports::PortSet, usize)> =
         BTreeMap::new();
@@ -223,7 +225,7 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
                 format!(
                     "{} in {d_env} namespace {} accepts connections from {s_env} namespace {} \
                      ({ports}): {because}; allow only namespaces of the same environment",
-                    super::describe_workload(&model, workload),
+                    super::describe_workload(model, workload),
                     model.namespaces[model.classes[dst].namespace].name,
                     names.join(", ")
                 ),

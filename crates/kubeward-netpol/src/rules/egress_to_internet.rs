@@ -1,7 +1,8 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
+use crate::Network;
 use crate::ports::{PortRanges, PortSet, Protocol};
-use crate::{Direction, KINDS, Model};
+use crate::{Direction, KINDS};
 
 declare_rule! {
     /// ## What it checks
@@ -82,7 +83,8 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let model = Model::build(inventory);
+    let network = Network::of(inventory);
+    let model = &network.model;
     let mut dns = PortSet::of(Protocol::Udp, PortRanges::single(53));
     dns.add(&PortSet::of(Protocol::Tcp, PortRanges::single(53)));
     for (id, policy) in model.policies.iter().enumerate() {

@@ -1,6 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
-use crate::{Direction, KINDS, Model};
+use crate::Network;
+use crate::{Direction, KINDS};
 
 declare_rule! {
     /// ## What it checks
@@ -82,7 +83,8 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let model = Model::build(inventory);
+    let network = Network::of(inventory);
+    let model = &network.model;
     for (id, policy) in model.policies.iter().enumerate() {
         if !policy.types.ingress {
             continue;

@@ -9,6 +9,7 @@ use kubeward_core::{Inventory, InventorySink, RuleDef};
 use crate::model::{Model, Site};
 
 mod cross_environment;
+mod egress_blocks_dns;
 mod egress_to_internet;
 mod ingress_from_anywhere;
 mod no_default_deny_egress;
@@ -33,6 +34,7 @@ pub static RULES: &[&RuleDef] = &[
     &unresolvable_named_port::RULE,
     &no_default_deny_egress::RULE,
     &egress_to_internet::RULE,
+    &egress_blocks_dns::RULE,
     &policy_selects_nothing::RULE,
 ];
 

@@ -1,6 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
-use crate::{Direction, KINDS, Model};
+use crate::Network;
+use crate::{Direction, KINDS};
 
 declare_rule! {
     /// ## What it checks
@@ -87,9 +88,10 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let model = Model::build(inventory);
-    for namespace in super::without_default_deny(&model, Direction::Egress) {
-        let Some(site) = super::namespace_site(&model, namespace) else {
+    let network = Network::of(inventory);
+    let model = &network.model;
+    for namespace in super::without_default_deny(model, Direction::Egress) {
+        let Some(site) = super::namespace_site(model, namespace) else {
             continue;
         };
         let name = &model.namespaces[namespace].name;

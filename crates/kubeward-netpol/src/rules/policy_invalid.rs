@@ -1,6 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
-use crate::{KINDS, Model};
+use crate::KINDS;
+use crate::Network;
 
 declare_rule! {
     /// ## What it checks
@@ -84,7 +85,8 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let model = Model::build(inventory);
+    let network = Network::of(inventory);
+    let model = &network.model;
     for problem in &model.problems {
         super::report(inventory, sink, &problem.site, problem.message.clone());
     }

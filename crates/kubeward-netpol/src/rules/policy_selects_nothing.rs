@@ -1,7 +1,9 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
+use crate::Network;
 use crate::model::{NamespaceScope, Peer, Site};
-use crate::{Analysis, Direction, KINDS, Model};
+use crate::selector::Selector;
+use crate::{Direction, KINDS, Model};
 
 declare_rule! {
     /// ## What it checks
@@ -14,7 +16,10 @@ declare_rule! {
     ///   pods of the policy's own namespace, that select none of them.
     ///
     /// Namespaces without workloads in the input are skipped, so scanning
-    /// policies apart from the workloads they protect reports nothing.
+    /// policies apart from the workloads they protect reports nothing. A
+    /// selector that matches only pods on the host network is reported
+    /// too, with that reason: most network plugins neither isolate those
+    /// pods nor tell their traffic from the node's.
     ///
     /// ## Why it matters
     ///
@@ -108,8 +113,9 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let model = Model::build(inventory);
-    let analysis = Analysis::new(&model);
+    let network = Network::of(inventory);
+    let model = &network.model;
+    let analysis = network.analysis();
     for (id, policy) in model.policies.iter().enumerate() {
         let pods: Vec<usize> = model
             .classes_in(policy.namespace)
@@ -121,20 +127,25 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
             continue;
         }
         let name = model.policy_name(id);
+        let namespace = &model.namespaces[policy.namespace].name;
         if !pods
             .iter()
             .any(|&c| policy.pod_selector.matches(&model.classes[c].labels))
         {
-            super::report(
-                inventory,
-                sink,
-                &policy.site,
+            let selector = &policy.pod_selector;
+            let message = if host_network_match(model, policy.namespace, selector) {
                 format!(
-                    "the podSelector of NetworkPolicy {name} ({}) selects none of the pods of \
-                     namespace {}; correct it or delete the policy",
-                    policy.pod_selector, model.namespaces[policy.namespace].name
-                ),
-            );
+                    "the podSelector of NetworkPolicy {name} ({selector}) selects only pods on \
+                     the host network in namespace {namespace}, which NetworkPolicy does not \
+                     isolate; protect them with the node's firewall or delete the policy"
+                )
+            } else {
+                format!(
+                    "the podSelector of NetworkPolicy {name} ({selector}) selects none of the \
+                     pods of namespace {namespace}; correct it or delete the policy"
+                )
+            };
+            super::report(inventory, sink, &policy.site, message);
         }
         for direction in [Direction::Ingress, Direction::Egress] {
             let rules = match direction {
@@ -168,17 +179,29 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
                         pos: *pos,
                         path: path.clone(),
                     };
-                    super::report(
-                        inventory,
-                        sink,
-                        &site,
+                    let message = if host_network_match(model, policy.namespace, selector) {
+                        format!(
+                            "{path} of NetworkPolicy {name} ({selector}) selects only pods on \
+                             the host network, whose traffic most network plugins see as the \
+                             node's; allow the node addresses with an ipBlock or remove the peer"
+                        )
+                    } else {
                         format!(
                             "{path} of NetworkPolicy {name} ({selector}) selects no pod of its \
                              namespace; correct the labels or remove the peer"
-                        ),
-                    );
+                        )
+                    };
+                    super::report(inventory, sink, &site, message);
                 }
             }
         }
     }
+}
+
+/// Whether `selector` matches pods on the host network in `namespace`.
+fn host_network_match(model: &Model, namespace: usize, selector: &Selector) -> bool {
+    model.classes_in(namespace).iter().any(|&c| {
+        let class = &model.classes[c];
+        class.host_network && selector.matches(&class.labels)
+    })
 }

@@ -1,5 +1,6 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
+use crate::Network;
 use crate::model::{ClassId, NamespaceScope, Peer};
 use crate::ports::{PortRanges, PortSet, Protocol, resolve_all};
 use crate::{Analysis, Direction, KINDS, Model};
@@ -116,19 +117,20 @@ declare_rule! {
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
     let config = sink.options().config;
-    let model = Model::build(inventory);
-    let analysis = Analysis::new(&model);
+    let network = Network::of(inventory);
+    let model = &network.model;
+    let analysis = network.analysis();
     let mut dns = PortSet::of(Protocol::Udp, PortRanges::single(53));
     dns.add(&PortSet::of(Protocol::Tcp, PortRanges::single(53)));
     for (id, workload) in model.workloads.iter().enumerate() {
         if model.classes[workload.class].host_network {
             continue;
         }
-        let Some(why) = super::sensitive::sensitivity(&model, id, config) else {
+        let Some(why) = super::sensitive::sensitivity(model, id, config) else {
             continue;
         };
-        let mut open = open_to_every_namespace(&model, &analysis, workload.class);
-        if super::sensitive::only_for_namespace(&model, id, config) {
+        let mut open = open_to_every_namespace(model, &analysis, workload.class);
+        if super::sensitive::only_for_namespace(model, id, config) {
             open = open.difference(&dns);
         }
         if open.is_empty() {
@@ -146,7 +148,7 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
             format!(
                 "{} in namespace {} is sensitive ({why}) and pods of every namespace can \
                  connect to it ({open}) because {how}; allow only the clients that need it",
-                super::describe_workload(&model, id),
+                super::describe_workload(model, id),
                 model.namespaces[workload.namespace].name
             ),
         );

@@ -1,5 +1,6 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
+use crate::Network;
 use crate::model::{ClassId, Peer, Site};
 use crate::ports::PortValue;
 use crate::{Analysis, Direction, KINDS, Model};
@@ -121,8 +122,9 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let model = Model::build(inventory);
-    let analysis = Analysis::new(&model);
+    let network = Network::of(inventory);
+    let model = &network.model;
+    let analysis = network.analysis();
     for (id, policy) in model.policies.iter().enumerate() {
         for direction in [Direction::Ingress, Direction::Egress] {
             let rules = match direction {
@@ -135,7 +137,7 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
                     continue;
                 }
                 let (destinations, external_only) =
-                    destinations(&model, &analysis, id, direction, rule);
+                    destinations(model, &analysis, id, direction, rule);
                 if destinations.is_empty() && !external_only {
                     continue;
                 }

@@ -1,6 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
-use crate::{Analysis, KINDS, Model};
+use crate::KINDS;
+use crate::Network;
 
 declare_rule! {
     /// ## What it checks
@@ -102,8 +103,9 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let model = Model::build(inventory);
-    let analysis = Analysis::new(&model);
+    let network = Network::of(inventory);
+    let model = &network.model;
+    let analysis = network.analysis();
     for (id, workload) in model.workloads.iter().enumerate() {
         if model.classes[workload.class].host_network || analysis.is_selected(workload.class) {
             continue;
@@ -116,7 +118,7 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
                 "no NetworkPolicy selects the pods of {} in namespace {}, so they accept \
                  connections from and connect to every pod and address; select them with a \
                  NetworkPolicy",
-                super::describe_workload(&model, id),
+                super::describe_workload(model, id),
                 model.namespaces[workload.namespace].name
             ),
         );
