@@ -16,6 +16,8 @@
 //! no rules for every aggregated role, it repeats the controller's pass
 //! until nothing changes.
 
+use std::collections::HashSet;
+
 use crate::model::{Role, RoleKind};
 use crate::policy::{RoleId, RuleRef};
 
@@ -62,13 +64,11 @@ pub fn effective_rules(roles: &[Role<'_>]) -> Vec<Vec<RuleRef>> {
         let mut changed = false;
         for (id, sources) in &aggregated {
             let mut collected: Vec<RuleRef> = Vec::new();
+            let mut seen = HashSet::new();
             for &source in sources {
                 for &candidate in &effective[source] {
                     let rule = &roles[candidate.role].rules[candidate.rule];
-                    let known = collected
-                        .iter()
-                        .any(|r| roles[r.role].rules[r.rule].same_content(rule));
-                    if !known {
+                    if seen.insert(rule.content()) {
                         collected.push(candidate);
                     }
                 }

@@ -33,9 +33,13 @@
 //! Requests ([`Request`]) are matched as the authorizer matches them; see
 //! [`request`] for the rules on wildcards and subresources.
 //!
+//! [`answer`] turns the answers to the questions of `kubeward rbac`
+//! (who-can, can-i, show) into text and JSON.
+//!
 //! Nothing here does IO.
 
 pub mod aggregation;
+pub mod answer;
 pub mod bootstrap;
 mod identity;
 mod model;

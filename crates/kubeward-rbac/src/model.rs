@@ -99,6 +99,16 @@ impl Role<'_> {
     }
 }
 
+/// The verbs, API groups, resources, resource names and non-resource
+/// URLs of a rule, in that order.
+pub type RuleContent<'r, 'i> = (
+    &'r [&'i str],
+    &'r [&'i str],
+    &'r [&'i str],
+    &'r [&'i str],
+    &'r [&'i str],
+);
+
 /// One entry of a role's `rules`.
 #[derive(Clone, Debug)]
 pub struct PolicyRule<'i> {
@@ -113,7 +123,7 @@ pub struct PolicyRule<'i> {
     pub non_resource_urls: Vec<&'i str>,
 }
 
-impl PolicyRule<'_> {
+impl<'i> PolicyRule<'i> {
     /// Whether two rules have the same content, as the aggregation
     /// controller compares them (lists in the same order).
     pub fn same_content(&self, other: &PolicyRule<'_>) -> bool {
@@ -122,6 +132,18 @@ impl PolicyRule<'_> {
             && self.resources == other.resources
             && self.resource_names == other.resource_names
             && self.non_resource_urls == other.non_resource_urls
+    }
+
+    /// The lists that [`PolicyRule::same_content`] compares, as one
+    /// hashable value.
+    pub fn content(&self) -> RuleContent<'_, 'i> {
+        (
+            &self.verbs,
+            &self.api_groups,
+            &self.resources,
+            &self.resource_names,
+            &self.non_resource_urls,
+        )
     }
 
     /// The rule in the compact form of `kubectl describe`:

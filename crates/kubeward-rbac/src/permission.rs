@@ -7,11 +7,12 @@
 //! cluster-scoped resources only through a ClusterRoleBinding, because a
 //! RoleBinding never applies to a request without a namespace.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::identity::Identity;
 use crate::model::{Binding, PolicyRule, Role, Subject};
-use crate::policy::{BindingId, Policy, Scope};
+use crate::policy::{BindingId, Policy, RoleId, Scope};
 use crate::request::{NameQuery, Request};
 
 /// A dangerous permission.
@@ -201,38 +202,28 @@ const ADMISSION_RESOURCES: [&str; 6] = [
     "validatingadmissionpolicybindings",
 ];
 
-const fn admission(verb: &'static str, resource: usize) -> Check {
-    cluster(
-        verb,
-        "admissionregistration.k8s.io",
-        ADMISSION_RESOURCES[resource],
-    )
+// Deleting a validating webhook or policy, or a policy's binding, turns
+// off what it enforces, so delete and deletecollection count as writes.
+const ADMISSION_VERBS: [&str; 5] = ["create", "update", "patch", "delete", "deletecollection"];
+
+const ADMISSION_CHECK_COUNT: usize = ADMISSION_RESOURCES.len() * ADMISSION_VERBS.len();
+
+const fn admission_checks() -> [Check; ADMISSION_CHECK_COUNT] {
+    const UNSET: Check = cluster("", "", "");
+    let mut checks = [UNSET; ADMISSION_CHECK_COUNT];
+    let mut index = 0;
+    while index < ADMISSION_CHECK_COUNT {
+        checks[index] = cluster(
+            ADMISSION_VERBS[index % ADMISSION_VERBS.len()],
+            "admissionregistration.k8s.io",
+            ADMISSION_RESOURCES[index / ADMISSION_VERBS.len()],
+        );
+        index += 1;
+    }
+    checks
 }
 
-const WRITE_ADMISSION_CONFIG: &[Check] = &[
-    admission("create", 0),
-    admission("update", 0),
-    admission("patch", 0),
-    admission("delete", 0),
-    admission("create", 1),
-    admission("update", 1),
-    admission("patch", 1),
-    admission("delete", 1),
-    admission("create", 2),
-    admission("update", 2),
-    admission("patch", 2),
-    admission("delete", 2),
-    admission("create", 3),
-    admission("update", 3),
-    admission("patch", 3),
-    admission("create", 4),
-    admission("update", 4),
-    admission("patch", 4),
-    admission("delete", 4),
-    admission("create", 5),
-    admission("update", 5),
-    admission("patch", 5),
-];
+const WRITE_ADMISSION_CONFIG: &[Check] = &admission_checks();
 
 impl Permission {
     pub const ALL: [Permission; 10] = [
@@ -358,6 +349,9 @@ impl<'i> Policy<'i> {
     /// and subject entry.
     pub fn permission_grants(&self, permission: Permission) -> Vec<PermissionGrant<'_, 'i>> {
         let mut grants = Vec::new();
+        // Many bindings share a role, so each role is matched once for
+        // RoleBindings and once for ClusterRoleBindings.
+        let mut decided: HashMap<(RoleId, bool), Vec<AllowedRequest<'_, 'i>>> = HashMap::new();
         for id in self.bindings_in(Scope::Anywhere) {
             let binding = &self.bindings()[id];
             if binding.subjects.is_empty() {
@@ -366,7 +360,13 @@ impl<'i> Policy<'i> {
             let Some(role) = self.role_of(id) else {
                 continue;
             };
-            let allowed = self.allowed_requests(id, permission);
+            let Some(role_id) = self.role_id(role) else {
+                continue;
+            };
+            let allowed = decided
+                .entry((role_id, binding.namespace.is_some()))
+                .or_insert_with(|| self.allowed_requests(id, permission))
+                .clone();
             if allowed.is_empty() {
                 continue;
             }

@@ -21,7 +21,7 @@ use crate::bootstrap;
 use crate::identity::Identity;
 use crate::model::{Binding, Origin, PolicyRule, Problem, Role, Subject, SubjectRef};
 use crate::parse::{RbacKind, rbac_kind, read_binding, read_role};
-use crate::request::{Request, Target};
+use crate::request::{Request, Target, may_allow_verb, verb_bits};
 
 /// Index of a role in [`Policy::roles`].
 pub type RoleId = usize;
@@ -112,6 +112,25 @@ pub fn describe_rule(bound: &Role<'_>, owner: &Role<'_>, rule: &PolicyRule<'_>) 
     }
 }
 
+/// The resource names a role's rules list, without subresources; `any`
+/// when one is `*` or `*/SUBRESOURCE`.
+#[derive(Clone, Debug, Default)]
+struct RoleResources {
+    any: bool,
+    ids: Vec<u32>,
+}
+
+/// The roles that may allow a request, judged by its resource alone.
+#[derive(Clone, Copy, Debug)]
+enum ResourceFilter {
+    /// Every role: the request is for a non-resource URL.
+    Everything,
+    /// Roles that name the resource with this id, or every resource.
+    Named(u32),
+    /// Only roles that name every resource: no rule names the request's.
+    OnlyAny,
+}
+
 /// The RBAC model of a set of objects.
 #[derive(Debug)]
 pub struct Policy<'i> {
@@ -123,6 +142,15 @@ pub struct Policy<'i> {
     namespaced_roles: HashMap<(&'i str, &'i str), RoleId>,
     /// The rules each role grants, by role id.
     effective: Vec<Vec<RuleRef>>,
+    /// The verbs of each rule as a bit set ([`crate::request::verb_bits`]),
+    /// by role id and rule index.
+    rule_verbs: Vec<Vec<u32>>,
+    /// An id for every resource name the rules list, for
+    /// [`Policy::role_resources`].
+    resource_ids: HashMap<&'i str, u32>,
+    /// The resources each role's rules name, by role id: a quick test that
+    /// a role cannot allow a request.
+    role_resources: Vec<RoleResources>,
     /// The role each binding refers to, by binding id.
     binding_roles: Vec<Option<RoleId>>,
     cluster_bindings: Vec<BindingId>,
@@ -171,6 +199,9 @@ impl<'i> Policy<'i> {
             cluster_roles: HashMap::new(),
             namespaced_roles: HashMap::new(),
             effective: Vec::new(),
+            rule_verbs: Vec::new(),
+            resource_ids: HashMap::new(),
+            role_resources: Vec::new(),
             binding_roles: Vec::new(),
             cluster_bindings: Vec::new(),
             namespace_bindings: HashMap::new(),
@@ -181,6 +212,11 @@ impl<'i> Policy<'i> {
     }
 
     fn index(&mut self) {
+        self.rule_verbs = self
+            .roles
+            .iter()
+            .map(|role| role.rules.iter().map(|r| verb_bits(&r.verbs)).collect())
+            .collect();
         for (id, role) in self.roles.iter().enumerate() {
             match role.namespace {
                 None => self.cluster_roles.insert(role.name, id),
@@ -210,6 +246,37 @@ impl<'i> Policy<'i> {
     /// aggregation controller does (see [`crate::aggregation`]).
     fn aggregate(&mut self) {
         self.effective = crate::aggregation::effective_rules(&self.roles);
+        let mut role_resources = Vec::with_capacity(self.roles.len());
+        for effective in &self.effective {
+            let mut resources = RoleResources::default();
+            for r in effective {
+                for entry in &self.roles[r.role].rules[r.rule].resources {
+                    let base = entry.split_once('/').map_or(*entry, |(base, _)| base);
+                    if base == "*" {
+                        resources.any = true;
+                        continue;
+                    }
+                    let next = u32::try_from(self.resource_ids.len()).unwrap_or(u32::MAX);
+                    let id = *self.resource_ids.entry(base).or_insert(next);
+                    if !resources.ids.contains(&id) {
+                        resources.ids.push(id);
+                    }
+                }
+            }
+            role_resources.push(resources);
+        }
+        self.role_resources = role_resources;
+    }
+
+    /// Which roles a request can concern, by the resource it names.
+    fn resource_filter(&self, request: &Request<'_>) -> ResourceFilter {
+        match request.target {
+            Target::Resource { resource, .. } => match self.resource_ids.get(resource) {
+                Some(&id) => ResourceFilter::Named(id),
+                None => ResourceFilter::OnlyAny,
+            },
+            Target::NonResource { .. } => ResourceFilter::Everything,
+        }
     }
 
     /// Every role, built-in ones included, except those replaced by an
@@ -295,10 +362,32 @@ impl<'i> Policy<'i> {
         request: &Request<'_>,
     ) -> Option<(&Role<'i>, &Role<'i>, &PolicyRule<'i>)> {
         let role_id = self.binding_roles.get(id).copied().flatten()?;
-        let (owner, rule) = self
-            .effective_rules(role_id)
-            .find(|(_, rule)| request.allowed_by(rule))?;
-        Some((&self.roles[role_id], owner, rule))
+        let found = self.allowing_rule_of_role(role_id, request, self.resource_filter(request))?;
+        let owner = &self.roles[found.role];
+        Some((&self.roles[role_id], owner, &owner.rules[found.rule]))
+    }
+
+    /// The first rule that role `role_id` grants and that allows
+    /// `request`.
+    fn allowing_rule_of_role(
+        &self,
+        role_id: RoleId,
+        request: &Request<'_>,
+        filter: ResourceFilter,
+    ) -> Option<RuleRef> {
+        let resources = &self.role_resources[role_id];
+        let possible = match filter {
+            ResourceFilter::Everything => true,
+            ResourceFilter::OnlyAny => resources.any,
+            ResourceFilter::Named(id) => resources.any || resources.ids.contains(&id),
+        };
+        if !possible {
+            return None;
+        }
+        self.effective[role_id].iter().copied().find(|r| {
+            may_allow_verb(self.rule_verbs[r.role][r.rule], request.verb)
+                && request.allowed_by(&self.roles[r.role].rules[r.rule])
+        })
     }
 
     /// Every subject allowed `request` in `scope`: one grant per subject
@@ -309,17 +398,30 @@ impl<'i> Policy<'i> {
             Target::NonResource { .. } => Scope::Cluster,
             Target::Resource { .. } => scope,
         };
+        // Many bindings share a role, so each role is matched once.
+        let mut decided: Vec<Option<Option<RuleRef>>> = vec![None; self.roles.len()];
+        let filter = self.resource_filter(request);
         let mut grants = Vec::new();
         for id in self.bindings_in(scope) {
-            let Some((bound_role, rule_owner, rule)) = self.allowing_rule(id, request) else {
+            let binding = &self.bindings[id];
+            if binding.subjects.is_empty() {
+                continue;
+            }
+            let Some(role_id) = self.binding_roles[id] else {
                 continue;
             };
-            let binding = &self.bindings[id];
+            let allowing = *decided[role_id]
+                .get_or_insert_with(|| self.allowing_rule_of_role(role_id, request, filter));
+            let Some(rule_ref) = allowing else {
+                continue;
+            };
+            let rule_owner = &self.roles[rule_ref.role];
+            let rule = &rule_owner.rules[rule_ref.rule];
             for subject in &binding.subjects {
                 grants.push(Grant {
                     binding,
                     subject,
-                    role: bound_role,
+                    role: &self.roles[role_id],
                     rule,
                     rule_owner,
                 });

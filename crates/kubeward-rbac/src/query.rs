@@ -6,7 +6,7 @@
 //! `Group:NAME`, `ServiceAccount:NAMESPACE/NAME` (or `sa:`), the user name
 //! `system:serviceaccount:NAMESPACE:NAME`, or a bare user name.
 
-use crate::identity::service_account_of;
+use crate::identity::{Identity, service_account_of};
 use crate::model::{SubjectKind, SubjectRef};
 use crate::resources::{self, ResourceInfo};
 
@@ -87,6 +87,29 @@ impl SubjectArg {
             kind: self.kind,
             name: &self.name,
             namespace: self.namespace.as_deref(),
+        }
+    }
+
+    /// The identity the authorizer sees for this subject, with `groups`
+    /// added: a User with the groups the API server adds itself
+    /// (`system:authenticated`, or `system:unauthenticated` for
+    /// `system:anonymous`), a ServiceAccount with its implicit groups, and
+    /// for a Group a nameless member of that group and `groups` only.
+    pub fn identity(&self, groups: &[String]) -> Identity {
+        match (self.kind, &self.namespace) {
+            (SubjectKind::ServiceAccount, Some(namespace)) => {
+                let account = Identity::service_account(namespace, &self.name);
+                Identity::user(&account.name, groups.iter().cloned())
+            }
+            (SubjectKind::Group, _) => {
+                let mut all = vec![self.name.clone()];
+                all.extend(groups.iter().filter(|g| **g != self.name).cloned());
+                Identity {
+                    name: String::new(),
+                    groups: all,
+                }
+            }
+            _ => Identity::user(&self.name, groups.iter().cloned()),
         }
     }
 }
@@ -200,6 +223,25 @@ mod tests {
             Ok(TargetArg::NonResource { path: "/".into() })
         );
         assert_eq!(parse_target(""), Err(QueryError::EmptyResource));
+    }
+
+    #[test]
+    fn subject_identities() {
+        let extra = ["ops".to_owned()];
+        let sa = parse_subject("sa:team-b/ci").unwrap().identity(&extra);
+        assert_eq!(sa.name, "system:serviceaccount:team-b:ci");
+        assert!(
+            sa.groups
+                .contains(&"system:serviceaccounts:team-b".to_owned())
+        );
+        assert!(sa.groups.contains(&"ops".to_owned()));
+        let group = parse_subject("Group:dev").unwrap().identity(&extra);
+        assert_eq!(group.name, "");
+        assert_eq!(group.groups, ["dev", "ops"]);
+        let anonymous = parse_subject("system:anonymous").unwrap().identity(&[]);
+        assert_eq!(anonymous.groups, ["system:unauthenticated"]);
+        let jane = parse_subject("User:jane").unwrap().identity(&[]);
+        assert_eq!(jane.groups, ["system:authenticated"]);
     }
 
     #[test]

@@ -154,12 +154,66 @@ impl fmt::Display for Request<'_> {
     }
 }
 
+/// Verbs with a bit of their own in [`verb_bits`].
+const KNOWN_VERBS: [&str; 14] = [
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "escalate",
+    "bind",
+    "impersonate",
+    "approve",
+    "use",
+    "proxy",
+];
+const WILDCARD_BIT: u32 = 1 << 30;
+const OTHER_BIT: u32 = 1 << 31;
+
+/// A bit set of verbs: one bit per known verb, one for `*` and one for
+/// every other verb. The union over a rule's verbs tells quickly that the
+/// rule cannot allow a request ([`may_allow_verb`]).
+pub(crate) fn verb_bits(verbs: &[&str]) -> u32 {
+    verbs.iter().fold(0, |bits, verb| bits | verb_bit(verb))
+}
+
+fn verb_bit(verb: &str) -> u32 {
+    if verb == "*" {
+        return WILDCARD_BIT;
+    }
+    KNOWN_VERBS
+        .iter()
+        .position(|known| *known == verb)
+        .map_or(OTHER_BIT, |index| 1 << index)
+}
+
+/// Whether a rule whose verbs have `bits` may allow `verb`. False only when
+/// it certainly does not.
+pub(crate) fn may_allow_verb(bits: u32, verb: &str) -> bool {
+    let needed = match verb_bit(verb) {
+        WILDCARD_BIT => WILDCARD_BIT,
+        bit => bit | WILDCARD_BIT,
+    };
+    bits & needed != 0
+}
+
+/// String equality that rejects most unequal pairs by their length and
+/// first byte, without a call to `memcmp`: matching compares every rule
+/// of a large policy against each request, and most pairs differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 fn verb_matches(verbs: &[&str], verb: &str) -> bool {
-    verbs.iter().any(|v| *v == "*" || *v == verb)
+    verbs.iter().any(|v| *v == "*" || same(v, verb))
 }
 
 fn group_matches(groups: &[&str], group: &str) -> bool {
-    groups.iter().any(|g| *g == "*" || *g == group)
+    groups.iter().any(|g| *g == "*" || same(g, group))
 }
 
 fn resource_matches(resources: &[&str], resource: &str, subresource: &str) -> bool {
@@ -168,14 +222,14 @@ fn resource_matches(resources: &[&str], resource: &str, subresource: &str) -> bo
             return true;
         }
         if subresource.is_empty() {
-            return *rule == resource;
+            return same(rule, resource);
         }
         // The rule must equal `resource/subresource`, or be
         // `*/subresource`.
         let Some((rule_resource, rule_sub)) = rule.split_once('/') else {
             return false;
         };
-        rule_sub == subresource && (rule_resource == resource || rule_resource == "*")
+        same(rule_sub, subresource) && (rule_resource == "*" || same(rule_resource, resource))
     })
 }
 
@@ -254,6 +308,23 @@ mod tests {
         assert!(url_matches(&["/api*"], "/apis"));
         assert!(!url_matches(&["/healthz/*"], "/healthz"));
         assert!(url_matches(&["/healthz**"], "/healthz"));
+    }
+
+    #[test]
+    fn verb_bit_sets() {
+        let bits = verb_bits(&["get", "list"]);
+        assert!(may_allow_verb(bits, "get"));
+        assert!(!may_allow_verb(bits, "create"));
+        assert!(!may_allow_verb(bits, "*"));
+        assert!(!may_allow_verb(bits, "sign"));
+        let odd = verb_bits(&["sign"]);
+        assert!(may_allow_verb(odd, "sign"));
+        assert!(may_allow_verb(odd, "attest"));
+        assert!(!may_allow_verb(odd, "get"));
+        let all = verb_bits(&["*"]);
+        for verb in ["get", "*", "escalate", "sign"] {
+            assert!(may_allow_verb(all, verb), "{verb}");
+        }
     }
 
     #[test]

@@ -1,12 +1,14 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::{BINDING_KINDS, any_grant, report_permission};
+use super::shared::{Collector, replay};
 use crate::permission::Permission;
 
 declare_rule! {
     /// ## What it checks
     ///
-    /// Every subject that may create, update, patch or delete admission
+    /// Every subject that may create, update, patch, delete or
+    /// delete collections of admission
     /// webhook configurations (`mutatingwebhookconfigurations`,
     /// `validatingwebhookconfigurations`) or admission policies and their
     /// bindings (`mutatingadmissionpolicies`,
@@ -99,8 +101,11 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
     report_permission(
-        inventory,
         sink,
         Permission::WriteAdmissionConfig,
         any_grant,

@@ -3,6 +3,7 @@ use std::fmt::Write;
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::{BINDING_KINDS, is_anonymous_or_everyone, scope_text};
+use super::shared::{Collector, replay};
 use crate::bootstrap;
 use crate::identity::AUTHENTICATED;
 use crate::model::{Binding, Subject};
@@ -90,7 +91,11 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let policy = Policy::new(inventory);
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
+    let policy = sink.policy();
     let builtin = Policy::from_objects(bootstrap::inventory().objects(), false);
     for (id, binding) in policy.bindings().iter().enumerate() {
         if binding.origin.builtin {
@@ -103,7 +108,7 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
             if is_builtin_binding(&builtin, binding, subject) {
                 continue;
             }
-            let message = message(&policy, id, binding, subject);
+            let message = message(sink, id, binding, subject);
             sink.report(
                 binding.origin.object,
                 subject.pos(),
@@ -134,7 +139,7 @@ fn is_builtin_binding(builtin: &Policy<'_>, binding: &Binding<'_>, subject: &Sub
 }
 
 fn message(
-    policy: &Policy<'_>,
+    sink: &Collector<'_, '_>,
     id: BindingId,
     binding: &Binding<'_>,
     subject: &Subject<'_>,
@@ -154,21 +159,21 @@ fn message(
         subject.resolve(binding),
         scope_text(binding, false)
     );
+    let policy = sink.policy();
     if policy.role_of(id).is_none() {
         let _ = write!(
             text,
             "; {role} is not in the input, so its rights are unknown"
         );
     } else {
-        let dangerous: Vec<&str> = Permission::ALL
+        let dangerous: Vec<String> = Permission::ALL
             .into_iter()
-            .filter(|&p| {
-                policy
-                    .permission_grants(p)
+            .filter_map(|p| {
+                sink.grants(p)
                     .iter()
-                    .any(|g| g.binding_id == id && g.subject.index == subject.index)
+                    .find(|g| g.binding_id == id && g.subject.index == subject.index)
             })
-            .map(Permission::description)
+            .map(|g| format!("{} ({})", g.permission.description(), g.rules_text()))
             .collect();
         if !dangerous.is_empty() {
             let _ = write!(text, ", which lets them {}", dangerous.join("; "));

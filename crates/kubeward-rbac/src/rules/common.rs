@@ -4,8 +4,9 @@
 use std::fmt::Write;
 
 use kubeward_core::yaml::Pos;
-use kubeward_core::{Inventory, InventorySink, RuleConfig, StoredObject};
+use kubeward_core::{RuleConfig, StoredObject};
 
+use super::shared::Collector;
 use crate::identity::{ANONYMOUS, AUTHENTICATED, UNAUTHENTICATED};
 use crate::model::{Binding, SubjectKind, SubjectRef};
 use crate::permission::{Permission, PermissionGrant};
@@ -117,16 +118,15 @@ pub fn grant_text(grant: &PermissionGrant<'_, '_>, cluster_scoped: bool) -> Stri
 /// not the control plane, one finding per binding and subject entry.
 /// `keep` filters grants further; `advice` ends each message.
 pub fn report_permission(
-    inventory: &Inventory,
-    sink: &mut InventorySink<'_>,
+    sink: &mut Collector<'_, '_>,
     permission: Permission,
     keep: impl Fn(&PermissionGrant<'_, '_>, &RuleConfig) -> bool,
     cluster_scoped: bool,
     advice: &str,
 ) {
-    let policy = Policy::new(inventory);
+    let policy = sink.policy();
     let config = sink.options().config;
-    for grant in policy.permission_grants(permission) {
+    for grant in sink.grants(permission) {
         let subject = grant.subject.resolve(grant.binding);
         if Policy::is_control_plane(subject) {
             continue;
@@ -140,13 +140,13 @@ pub fn report_permission(
         if permission != Permission::FullAccess && policy.grants_full_access(grant.binding_id) {
             continue;
         }
-        if !keep(&grant, config) {
+        if !keep(grant, config) {
             continue;
         }
-        let Some(place) = place_of(&grant) else {
+        let Some(place) = place_of(grant) else {
             continue;
         };
-        let message = format!("{}; {advice}", grant_text(&grant, cluster_scoped));
+        let message = format!("{}; {advice}", grant_text(grant, cluster_scoped));
         sink.report(place.object, place.pos, place.path, message);
     }
 }

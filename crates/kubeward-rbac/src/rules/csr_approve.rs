@@ -1,6 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::{BINDING_KINDS, any_grant, report_permission};
+use super::shared::{Collector, replay};
 use crate::permission::Permission;
 
 declare_rule! {
@@ -105,8 +106,11 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
     report_permission(
-        inventory,
         sink,
         Permission::ApproveCertificates,
         any_grant,

@@ -1,6 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::WORKLOAD_KINDS;
+use super::shared::{Collector, replay};
 use crate::workload::workloads;
 
 declare_rule! {
@@ -89,6 +90,10 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(inventory: &Inventory, sink: &mut Collector<'_, '_>) {
     for workload in workloads(inventory) {
         if workload.service_account != "default" || !workload.token.is_mounted() {
             continue;

@@ -1,5 +1,6 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
+use super::shared::{Collector, replay};
 use crate::workload::namespace_of;
 
 declare_rule! {
@@ -61,6 +62,10 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(inventory: &Inventory, sink: &mut Collector<'_, '_>) {
     let key = "automountServiceAccountToken";
     for account in inventory.of_kind(&["ServiceAccount"]) {
         if account.reference.api_version != "v1" || account.name() != Some("default") {

@@ -3,9 +3,8 @@ use std::fmt::Write;
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::{BINDING_KINDS, scope_text};
+use super::shared::{Collector, replay};
 use crate::model::SubjectKind;
-use crate::permission::Permission;
-use crate::policy::Policy;
 
 declare_rule! {
     /// ## What it checks
@@ -92,11 +91,12 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let policy = Policy::new(inventory);
-    let grants: Vec<_> = Permission::ALL
-        .into_iter()
-        .flat_map(|p| policy.permission_grants(p))
-        .collect();
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
+    let policy = sink.policy();
+    let grants: Vec<_> = sink.all_grants().collect();
     for (id, binding) in policy.bindings().iter().enumerate() {
         if binding.origin.builtin {
             continue;
@@ -116,10 +116,10 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
                 subject.resolve(binding),
                 scope_text(binding, false)
             );
-            let dangerous: Vec<&str> = grants
+            let dangerous: Vec<String> = grants
                 .iter()
                 .filter(|g| g.binding_id == id && g.subject.index == subject.index)
-                .map(|g| g.permission.description())
+                .map(|g| format!("{} ({})", g.permission.description(), g.rules_text()))
                 .collect();
             if !dangerous.is_empty() {
                 let _ = write!(message, "; with it they can {}", dangerous.join("; "));

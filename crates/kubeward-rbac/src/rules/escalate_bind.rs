@@ -1,6 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::{BINDING_KINDS, any_grant, report_permission};
+use super::shared::{Collector, replay};
 use crate::permission::Permission;
 
 declare_rule! {
@@ -99,12 +100,17 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
     report_permission(
-        inventory,
         sink,
         Permission::EscalateOrBind,
         any_grant,
         false,
-        "with it the subject can grant itself any right; remove escalate and bind",
+        "with escalate, or bind on a role with more rights than its own, the subject can grant \
+         itself those rights; remove escalate and bind, or limit bind with resourceNames to the \
+         roles it may hand out",
     );
 }

@@ -1,7 +1,8 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::BINDING_KINDS;
-use crate::policy::Policy;
+use super::shared::{Collector, replay};
+use crate::model::{PolicyRule, Role};
 
 declare_rule! {
     /// ## What it checks
@@ -12,6 +13,10 @@ declare_rule! {
     /// `*/SUBRESOURCE` (`*/scale` is every resource's `scale`). In
     /// `pods/*` and `*/*` the `*` is a literal subresource name, which no
     /// API serves, so the entry grants nothing.
+    ///
+    /// Also every `*` in a rule's `resourceNames`: names are compared
+    /// literally, so `resourceNames: ["*"]` limits the rule to an object
+    /// named `*` rather than allowing every name.
     ///
     /// ## Why it matters
     ///
@@ -61,8 +66,8 @@ declare_rule! {
         id: "rbac-ineffective-resource",
         family: Family::Rbac,
         severity: Severity::Low,
-        summary: "Role rule names a resource pattern that matches nothing",
-        remediation: "Name the subresources the role needs (pods/exec, pods/log), or write * alone for every resource.",
+        summary: "Role rule uses `*` where RBAC reads it literally, so it matches nothing",
+        remediation: "Name the subresources the role needs (pods/exec, pods/log), or write * alone for every resource; to allow every object name, remove resourceNames.",
         pss: None,
         recommended: true,
         status: RuleStatus::Stable,
@@ -71,9 +76,14 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let policy = Policy::without_builtin(inventory);
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
+    let policy = sink.input_policy();
     for role in policy.roles() {
         for rule in &role.rules {
+            check_names(role, rule, sink);
             let Some(list) = rule.node.get("resources") else {
                 continue;
             };
@@ -99,5 +109,24 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
                 sink.report(role.origin.object, item.pos(), path, message);
             }
         }
+    }
+}
+
+fn check_names(role: &Role<'_>, policy_rule: &PolicyRule<'_>, sink: &mut Collector<'_, '_>) {
+    let Some(list) = policy_rule.node.get("resourceNames") else {
+        return;
+    };
+    for (index, item) in list.items().enumerate() {
+        if item.as_str() != Some("*") {
+            continue;
+        }
+        let message = format!(
+            "{} rules[{}]: resourceNames entry `*` matches only an object named `*`, because \
+             names are compared literally; for every object, remove resourceNames",
+            role.describe(),
+            policy_rule.index
+        );
+        let path = format!("rules[{}].resourceNames[{index}]", policy_rule.index);
+        sink.report(role.origin.object, item.pos(), path, message);
     }
 }

@@ -2,9 +2,9 @@ use std::fmt::Write;
 
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
+use super::shared::{Collector, replay};
 use crate::identity::Identity;
 use crate::permission::Permission;
-use crate::policy::Policy;
 use crate::workload::namespace_of;
 
 declare_rule! {
@@ -78,6 +78,10 @@ declare_rule! {
 const ACCOUNT_ANNOTATION: &str = "kubernetes.io/service-account.name";
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(inventory: &Inventory, sink: &mut Collector<'_, '_>) {
     let mut policy = None;
     for secret in inventory.of_kind(&["Secret"]) {
         let root = secret.root();
@@ -105,7 +109,7 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
             ),
         };
         if let Some(account) = account {
-            let policy = policy.get_or_insert_with(|| Policy::new(inventory));
+            let policy = policy.get_or_insert_with(|| sink.policy());
             let identity = Identity::service_account(namespace, account);
             let mut rights: Vec<Permission> = policy
                 .permissions_of(&identity)

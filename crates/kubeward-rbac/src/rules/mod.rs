@@ -10,6 +10,7 @@
 use kubeward_core::RuleDef;
 
 mod common;
+mod shared;
 
 mod admission_write;
 mod anonymous_binding;
@@ -52,4 +53,37 @@ pub static RULES: &[&RuleDef] = &[
     &default_service_account::RULE,
     &default_service_account_automount::RULE,
     &wildcard::RULE,
+];
+
+/// Every rule of the family with its check, which [`shared`] runs on one
+/// model.
+static COLLECTORS: &[(&RuleDef, shared::Collect)] = &[
+    (&cluster_admin::RULE, cluster_admin::collect),
+    (&anonymous_binding::RULE, anonymous_binding::collect),
+    (&escalate_bind::RULE, escalate_bind::collect),
+    (&secrets_read::RULE, secrets_read::collect),
+    (&pod_exec::RULE, pod_exec::collect),
+    (&workload_create::RULE, workload_create::collect),
+    (&impersonate::RULE, impersonate::collect),
+    (&token_create::RULE, token_create::collect),
+    (&nodes_proxy::RULE, nodes_proxy::collect),
+    (&csr_approve::RULE, csr_approve::collect),
+    (&admission_write::RULE, admission_write::collect),
+    (&workload_token_rights::RULE, workload_token_rights::collect),
+    (
+        &default_service_account_bound::RULE,
+        default_service_account_bound::collect,
+    ),
+    (&legacy_token_secret::RULE, legacy_token_secret::collect),
+    (&invalid_object::RULE, invalid_object::collect),
+    (&ineffective_resource::RULE, ineffective_resource::collect),
+    (
+        &default_service_account::RULE,
+        default_service_account::collect,
+    ),
+    (
+        &default_service_account_automount::RULE,
+        default_service_account_automount::collect,
+    ),
+    (&wildcard::RULE, wildcard::collect),
 ];

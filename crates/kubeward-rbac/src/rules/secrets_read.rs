@@ -3,6 +3,7 @@ use kubeward_core::{
 };
 
 use super::common::{BINDING_KINDS, report_permission};
+use super::shared::{Collector, replay};
 use crate::permission::{Permission, PermissionGrant};
 
 declare_rule! {
@@ -116,8 +117,11 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
     report_permission(
-        inventory,
         sink,
         Permission::ReadSecrets,
         cluster_wide_or_sensitive,

@@ -1,7 +1,7 @@
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::BINDING_KINDS;
-use crate::policy::Policy;
+use super::shared::{Collector, replay};
 
 declare_rule! {
     /// ## What it checks
@@ -74,7 +74,11 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
-    let policy = Policy::without_builtin(inventory);
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(_: &Inventory, sink: &mut Collector<'_, '_>) {
+    let policy = sink.input_policy();
     for role in policy.roles() {
         for rule in &role.rules {
             let fields = [

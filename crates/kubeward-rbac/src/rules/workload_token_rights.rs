@@ -1,7 +1,10 @@
+use std::collections::HashMap;
+
 use kubeward_core::{Check, Family, Inventory, InventorySink, RuleStatus, Severity, declare_rule};
 
 use super::common::{WORKLOAD_KINDS, scope_text};
 use super::secrets_read::cluster_wide_or_sensitive;
+use super::shared::{Collector, replay};
 use crate::model::{SubjectKind, SubjectRef};
 use crate::permission::Permission;
 use crate::policy::Policy;
@@ -137,21 +140,41 @@ declare_rule! {
 }
 
 fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    replay(inventory, sink, &RULE);
+}
+
+pub(super) fn collect(inventory: &Inventory, sink: &mut Collector<'_, '_>) {
     let workloads = workloads(inventory);
     if workloads.is_empty() {
         return;
     }
-    let policy = Policy::new(inventory);
+    let policy = sink.policy();
     let config = sink.options().config;
-    let grants: Vec<_> = Permission::ALL
-        .into_iter()
-        .flat_map(|p| policy.permission_grants(p))
+    let grants: Vec<_> = sink
+        .all_grants()
         .filter(|g| g.permission != Permission::ReadSecrets || cluster_wide_or_sensitive(g, config))
         // A binding that grants everything is named once, as full access.
         .filter(|g| {
             g.permission == Permission::FullAccess || !policy.grants_full_access(g.binding_id)
         })
         .collect();
+    // Grants to ServiceAccount subjects by account, so that each workload
+    // looks at its own account's grants and at the User and Group grants.
+    let mut by_account: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut others = Vec::new();
+    for (index, grant) in grants.iter().enumerate() {
+        let subject = grant.subject.resolve(grant.binding);
+        match (subject.kind, subject.namespace) {
+            (SubjectKind::ServiceAccount, Some(namespace)) => by_account
+                .entry((namespace, subject.name))
+                .or_default()
+                .push(index),
+            // A ServiceAccount subject without a namespace and a subject of
+            // an unknown kind match nobody.
+            (SubjectKind::ServiceAccount | SubjectKind::Other, _) => {}
+            (SubjectKind::User | SubjectKind::Group, _) => others.push(index),
+        }
+    }
     for workload in &workloads {
         let TokenMount::Mounted(reason) = &workload.token else {
             continue;
@@ -165,11 +188,19 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
             continue;
         }
         let identity = workload.identity();
+        let mut matching = by_account
+            .get(&(workload.namespace, workload.service_account))
+            .cloned()
+            .unwrap_or_default();
+        matching.extend(
+            others
+                .iter()
+                .copied()
+                .filter(|&i| identity.matches(grants[i].subject, grants[i].binding)),
+        );
+        matching.sort_unstable();
         let mut rights = Vec::new();
-        for grant in grants
-            .iter()
-            .filter(|g| identity.matches(g.subject, g.binding))
-        {
+        for grant in matching.iter().map(|&i| grants[i]) {
             let what = if grant.permission == Permission::FullAccess {
                 grant.permission.description().to_owned()
             } else {
