@@ -128,7 +128,7 @@ impl CommandLine {
 
     /// The item to point at when a flag is missing: the `args` list, or
     /// `command`, or `fallback` when the container has neither.
-    pub fn anchor(&self, container: NodeRef<'_, '_>, container_path: &str, fallback: Pos) -> Field {
+    pub fn anchor(container: NodeRef<'_, '_>, container_path: &str, fallback: Pos) -> Field {
         for key in ["args", "command"] {
             if let Some(entry) = container.entry(key) {
                 return Field::new(entry.key.pos(), format!("{container_path}.{key}"));

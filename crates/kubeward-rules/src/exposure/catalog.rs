@@ -43,8 +43,9 @@ impl Login {
     pub fn describe(&self) -> String {
         match self {
             Login::Required(kind) => format!("its own {kind} is the only barrier"),
-            Login::None(reason) | Login::Disabled { reason, .. } => reason.clone(),
-            Login::Unknown(reason) => reason.clone(),
+            Login::None(reason) | Login::Disabled { reason, .. } | Login::Unknown(reason) => {
+                reason.clone()
+            }
         }
     }
 }
@@ -208,6 +209,14 @@ impl AdminUi {
     /// Whether this is the Kubernetes Dashboard.
     pub fn is_dashboard(&self) -> bool {
         self.id == DASHBOARD_ID
+    }
+
+    /// Whether a request that the UI lets in without a login acts with
+    /// the Kubernetes rights of the UI's own ServiceAccount: the
+    /// Dashboard (skip-login, or no login before v1.7.0) and the Argo
+    /// Workflows server in `--auth-mode=server`.
+    pub fn acts_as_service_account(&self) -> bool {
+        matches!(self.id, DASHBOARD_ID | "argo-workflows")
     }
 }
 
@@ -714,12 +723,11 @@ fn argo_workflows(ctx: &ContainerCtx<'_, '_, '_>) -> UiSettings {
         Login::Required("client token login".into())
     };
     // TLS is on by default from v3.0; --secure=false turns it off.
-    let scheme = match ctx.args.bool_flag("secure") {
-        Some((false, _)) => Scheme::Http,
-        Some((true, _)) => Scheme::Https,
-        None if major.is_some_and(|m| m < 3) => Scheme::Http,
-        None => Scheme::Https,
+    let secure = match ctx.args.bool_flag("secure") {
+        Some((secure, _)) => secure,
+        None => major.is_none_or(|m| m >= 3),
     };
+    let scheme = if secure { Scheme::Https } else { Scheme::Http };
     fixed(2746, scheme, login)
 }
 

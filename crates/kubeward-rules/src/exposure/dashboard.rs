@@ -128,7 +128,7 @@ impl DashboardConfig {
                 reason: "neither --auto-generate-certificates nor --tls-cert-file and \
                          --tls-key-file is set"
                     .to_owned(),
-                field: args.anchor(ctx.node, &ctx.path, ctx.name_pos),
+                field: CommandLine::anchor(ctx.node, &ctx.path, ctx.name_pos),
             });
             let mut ui = UiPort::new(port, Scheme::Http);
             ui.reachable = !loopback;

@@ -1,6 +1,7 @@
 //! Shared wording and grouping of the exposure rules' findings.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use super::model::{Entry, Exposure, ExposureModel, Field};
 use super::workloads::RecognisedUi;
@@ -27,15 +28,14 @@ pub fn group<'m>(
             std::ptr::from_ref(entry.object) as usize,
             field(entry).path.clone(),
         );
-        match index.get(&key) {
-            Some(&g) => groups[g].items.push((exposure, ui)),
-            None => {
-                index.insert(key, groups.len());
-                groups.push(Group {
-                    entry: exposure.entry,
-                    items: vec![(exposure, ui)],
-                });
-            }
+        if let Some(&g) = index.get(&key) {
+            groups[g].items.push((exposure, ui));
+        } else {
+            index.insert(key, groups.len());
+            groups.push(Group {
+                entry: exposure.entry,
+                items: vec![(exposure, ui)],
+            });
         }
     }
     groups
@@ -69,7 +69,7 @@ fn target(model: &ExposureModel<'_>, exposure: &Exposure, ui: &RecognisedUi) -> 
     if let Some(service) = exposure.service {
         let service = &model.services[service];
         if !std::ptr::eq(service.object, entry.object) {
-            text.push_str(&format!(" through {}", service.describe()));
+            let _ = write!(text, " through {}", service.describe());
         }
     }
     text

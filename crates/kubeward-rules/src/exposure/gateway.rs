@@ -156,7 +156,7 @@ fn read_policy(object: &StoredObject) -> Option<Policy> {
                 rule.path(&["principal", "clientCIDRs"])
                     .into_iter()
                     .flat_map(|c| c.items())
-                    .filter_map(|c| c.scalar_text().map(|t| t.into_owned()))
+                    .filter_map(|c| c.scalar_text().map(std::borrow::Cow::into_owned))
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -350,10 +350,9 @@ fn read_parent(
         .filter(|l| carries(&l.protocol, kind))
         .filter(|l| l.kinds.is_empty() || l.kinds.iter().any(|k| k == kind))
         .filter(|l| match l.from.as_str() {
-            "All" => true,
             // NOTE: a namespace selector is taken to admit the route;
             // Namespace labels are not read.
-            "Selector" => true,
+            "All" | "Selector" => true,
             _ => gateway.namespace == namespace,
         })
         .filter(|l| hostnames_intersect(l.hostname.as_deref(), hostnames))

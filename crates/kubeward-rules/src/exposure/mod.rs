@@ -11,7 +11,9 @@
 //!   Services, `externalIPs`, `hostPort`, `hostNetwork`, Ingresses,
 //!   Gateway API routes, Traefik IngressRoutes), the Service and
 //!   authenticating proxy behind it, the workload port it lands on, and
-//!   the protection in front.
+//!   the protection in front;
+//! - [`paths`]: the attack graph, which joins the model with the RBAC
+//!   and network engines through `kubeward_paths`.
 //!
 //! The Dashboard service account's own permissions are the `rbac`
 //! family's to report: this family reports how the Dashboard is reached
@@ -26,6 +28,7 @@ mod findings;
 mod gateway;
 mod ingress;
 pub mod model;
+pub mod paths;
 mod pods;
 pub mod services;
 mod source;
@@ -37,6 +40,7 @@ mod admin_ui_exposed_any_source;
 mod admin_ui_exposed_plain_http;
 mod admin_ui_exposed_unauthenticated;
 mod admin_ui_login_disabled;
+mod attack_path;
 mod dashboard_insecure_login;
 mod dashboard_no_login;
 mod dashboard_plain_http;
@@ -50,6 +54,7 @@ pub use source::SourceLimit;
 
 /// Every rule of the family, most severe first.
 pub static RULES: &[&RuleDef] = &[
+    &attack_path::RULE,
     &admin_ui_exposed_unauthenticated::RULE,
     &admin_ui_exposed::RULE,
     &admin_ui_exposed_plain_http::RULE,

@@ -626,10 +626,9 @@ fn service_entry<'i>(
             ignored: Vec::new(),
         },
         advice: Advice {
-            auth: format!(
-                "make the Service type ClusterIP and publish the UI through an Ingress or \
-                 Gateway that authenticates users (or reach it with kubectl port-forward)"
-            ),
+            auth: "make the Service type ClusterIP and publish the UI through an Ingress or \
+                   Gateway that authenticates users (or reach it with kubectl port-forward)"
+                .to_owned(),
             tls: "serve the UI over HTTPS, or publish it through an Ingress or Gateway that \
                   terminates TLS"
                 .to_owned(),

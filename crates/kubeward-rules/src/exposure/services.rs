@@ -164,7 +164,7 @@ fn read(object: &StoredObject) -> Option<Service<'_>> {
         root.path(&["metadata", "annotations"])
             .and_then(|a| a.get(key))
             .and_then(|v| v.scalar_text())
-            .map(|v| v.into_owned())
+            .map(std::borrow::Cow::into_owned)
     };
     Some(Service {
         namespace: namespace_of(object),

@@ -212,9 +212,11 @@ fn add_route<'i>(
             let port = match target.get("port") {
                 Some(p) => match port_number(p) {
                     Some(n) => PortRef::Number(n),
-                    None => {
-                        PortRef::Name(p.scalar_text().map(|t| t.into_owned()).unwrap_or_default())
-                    }
+                    None => PortRef::Name(
+                        p.scalar_text()
+                            .map(std::borrow::Cow::into_owned)
+                            .unwrap_or_default(),
+                    ),
                 },
                 None => continue,
             };

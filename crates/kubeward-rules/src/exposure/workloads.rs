@@ -106,7 +106,7 @@ pub struct ProxyContainer {
 }
 
 /// Reads the workloads among `objects`.
-pub fn collect<'i>(objects: &'i [StoredObject]) -> Vec<Workload<'i>> {
+pub fn collect(objects: &[StoredObject]) -> Vec<Workload<'_>> {
     let mut out = Vec::new();
     for object in objects {
         let group = api_group(object);

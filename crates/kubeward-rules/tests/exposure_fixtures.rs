@@ -1,0 +1,102 @@
+//! Runs every fixture file under `tests/fixtures/exposure/` with every
+//! registered rule, and compares the findings of the file's rule (named by
+//! the file) with the paths each object lists in its
+//! `test.kubeward.dev/expect` annotation. Each file has objects that must
+//! pass (an empty annotation) and objects that must fail.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use kubeward_rules::exposure::RULES;
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exposure")
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture_dir())
+        .expect("the fixture directory is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_rule_has_fixture() {
+    let files: BTreeSet<String> = fixture_files()
+        .iter()
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
+        .collect();
+    for rule in RULES {
+        assert!(files.contains(rule.id), "no fixture file for {}", rule.id);
+    }
+}
+
+#[test]
+fn fixtures_pass_and_fail() {
+    for path in fixture_files() {
+        let file = path.display().to_string();
+        let yaml = std::fs::read_to_string(&path).expect("the fixture is readable");
+        let expected = common::expectations(&file, &yaml);
+        let failing = expected.values().filter(|p| !p.is_empty()).count();
+        assert!(failing > 0, "{file}: no object expects a finding");
+        assert!(
+            failing < expected.len(),
+            "{file}: no object expects to pass"
+        );
+    }
+}
+
+#[test]
+fn fixtures_match_expectations() {
+    let mut failures = Vec::new();
+    for path in fixture_files() {
+        let rule_id = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        assert!(
+            RULES.iter().any(|rule| rule.id == rule_id),
+            "{}: no exposure rule is named {rule_id}",
+            path.display()
+        );
+        let file = path.display().to_string();
+        let yaml = std::fs::read_to_string(&path).expect("the fixture is readable");
+        let expected = common::expectations(&file, &yaml);
+        let findings = common::check_all(&file, &yaml);
+
+        let errors = common::of_rule(&findings, "parse-error");
+        assert!(errors.is_empty(), "{file}: parse errors {errors:#?}");
+
+        let mut actual: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for finding in common::of_rule(&findings, rule_id) {
+            let object = finding
+                .object
+                .as_ref()
+                .expect("exposure findings name an object");
+            let path = finding.path.clone().expect("exposure findings have a path");
+            actual
+                .entry(common::object_key(object))
+                .or_default()
+                .push(path);
+        }
+        for paths in actual.values_mut() {
+            paths.sort();
+        }
+        for (key, got) in &actual {
+            if !expected.contains_key(key) {
+                failures.push(format!("{file}: finding on unknown object {key}: {got:?}"));
+            }
+        }
+        for (key, paths) in &expected {
+            let got = actual.get(key).cloned().unwrap_or_default();
+            if &got != paths {
+                failures.push(format!(
+                    "{file}: {key}\n    expected {paths:?}\n    got      {got:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
