@@ -127,7 +127,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Decodes lower- or upper-case hexadecimal.
 pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
+    if text.len() % 2 != 0 {
         return None;
     }
     (0..text.len())

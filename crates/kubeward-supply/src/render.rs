@@ -2,12 +2,13 @@
 //! `kubeward images verify`.
 
 use std::borrow::Cow;
+use std::fmt::Write;
 
 use comfy_table::Table;
 use comfy_table::presets::NOTHING;
 use serde::Serialize;
 
-use crate::list::ImageEntry;
+use crate::list::{ImageEntry, ImageUse};
 use crate::verify::Verdict;
 
 /// Version of the JSON documents below; it changes when a field changes
@@ -62,7 +63,7 @@ pub fn images_table(entries: &[ImageEntry]) -> String {
         let uses: Vec<String> = if entry.used_by.is_empty() {
             vec!["-".to_owned()]
         } else {
-            entry.used_by.iter().map(|use_| use_.describe()).collect()
+            entry.used_by.iter().map(ImageUse::describe).collect()
         };
         for use_ in uses {
             table.add_row([
@@ -78,13 +79,14 @@ pub fn images_table(entries: &[ImageEntry]) -> String {
     let mut out = trimmed_lines(&table);
     let pinned = entries.iter().filter(|entry| entry.is_pinned()).count();
     let invalid = entries.iter().filter(|entry| entry.error.is_some()).count();
-    out.push_str(&format!(
-        "\n{} images, {pinned} pinned to a digest, {invalid} invalid\n",
+    let _ = writeln!(
+        out,
+        "\n{} images, {pinned} pinned to a digest, {invalid} invalid",
         entries.len()
-    ));
+    );
     for entry in entries {
         if let Some(error) = &entry.error {
-            out.push_str(&format!("{}: {error}\n", printable(&entry.image)));
+            let _ = writeln!(out, "{}: {error}", printable(&entry.image));
         }
     }
     out
@@ -120,16 +122,17 @@ pub fn verdicts_table(verdicts: &[Verdict]) -> String {
         if verdict.error.is_none() && verdict.notes.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{}:\n", printable(&verdict.image)));
+        let _ = writeln!(out, "\n{}:", printable(&verdict.image));
         for line in verdict.error.iter().chain(&verdict.notes) {
-            out.push_str(&format!("  {}\n", printable(line)));
+            let _ = writeln!(out, "  {}", printable(line));
         }
     }
     let passed = verdicts.iter().filter(|verdict| verdict.passes()).count();
-    out.push_str(&format!(
-        "\n{passed} of {} images signed by the key with an SBOM attestation\n",
+    let _ = writeln!(
+        out,
+        "\n{passed} of {} images signed by the key with an SBOM attestation",
         verdicts.len()
-    ));
+    );
     out
 }
 

@@ -212,7 +212,7 @@ impl Verifier {
         .await;
 
         verdict.signature = signature_status(&signatures, &digest, &mut verdict.notes);
-        self.judge_attestations(&attestations, &digest, &mut verdict);
+        Self::judge_attestations(&attestations, &digest, &mut verdict);
         Ok(verdict)
     }
 
@@ -417,12 +417,7 @@ impl Verifier {
         }
     }
 
-    fn judge_attestations(
-        &self,
-        attestations: &[FoundAttestation],
-        digest: &str,
-        verdict: &mut Verdict,
-    ) {
+    fn judge_attestations(attestations: &[FoundAttestation], digest: &str, verdict: &mut Verdict) {
         let mut unverified = 0;
         for attestation in attestations {
             if !attestation.verified {
@@ -446,7 +441,7 @@ impl Verifier {
             }
             match statement.predicate() {
                 Predicate::Sbom(format) if !verdict.sbom.contains(&format) => {
-                    verdict.sbom.push(format)
+                    verdict.sbom.push(format);
                 }
                 Predicate::Provenance => verdict.provenance = true,
                 _ => {}

@@ -144,7 +144,7 @@ fn check(pod: &PodSpec<'_, '_, '_>, sink: &mut Sink<'_>) {
             .value
             .entries()
             .iter()
-            .filter_map(|entry| entry.key_str().map(|key| key.into_owned()))
+            .filter_map(|entry| entry.key_str().map(std::borrow::Cow::into_owned))
             .filter(|key| !PLATFORM_LABELS.contains(&key.as_str()))
             .collect();
         if !keys.is_empty() {

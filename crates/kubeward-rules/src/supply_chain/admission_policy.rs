@@ -183,7 +183,7 @@ fn gatekeeper_mode(root: NodeRef<'_, '_>) -> Mode {
             action: action
                 .value
                 .scalar_text()
-                .map_or_else(String::new, |text| text.into_owned()),
+                .map_or_else(String::new, std::borrow::Cow::into_owned),
             fix: "enforcementAction: deny",
         },
         _ => Mode::Enforce,

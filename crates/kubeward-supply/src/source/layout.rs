@@ -2,7 +2,7 @@
 //! `blobs/<algorithm>/<hex>`) as an image source for sites without
 //! registry access.
 //!
-//! Two ways of laying out signed images are understood:
+//! Three ways of laying out signed images are understood:
 //!
 //! - `cosign save --dir`: one image per layout, whose `index.json` marks
 //!   the image, its signatures and its attestations with the annotation
@@ -10,7 +10,9 @@
 //!   `dev.cosignproject.cosign/sigs` and `dev.cosignproject.cosign/atts`;
 //! - a registry mirrored into a layout (`skopeo`, `oras`, `crane`), whose
 //!   entries carry `org.opencontainers.image.ref.name` with a tag such as
-//!   `sha256-<hex>.sig`, or a whole reference ending in one.
+//!   `sha256-<hex>.sig`, or a whole reference ending in one;
+//! - OCI 1.1 referrers (sigstore bundles): manifests listed in the index
+//!   whose `subject` is the image.
 //!
 //! Images are found by digest, or by a `ref.name` equal to the whole
 //! reference as written or normalised; a bare tag is not enough, because
@@ -19,11 +21,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use kubeward_core::image::ImageRef;
 use serde::Deserialize;
 
-use super::{Descriptor, MAX_BLOB_BYTES, SourceError, sha256_digest};
+use super::{Descriptor, MAX_BLOB_BYTES, SourceError, parse_manifest, sha256_digest};
 
 /// Annotation that names a layout entry.
 const REF_NAME: &str = "org.opencontainers.image.ref.name";
@@ -35,6 +38,9 @@ const COSIGN_SIGNATURES: &str = "dev.cosignproject.cosign/sigs";
 const COSIGN_ATTESTATIONS: &str = "dev.cosignproject.cosign/atts";
 /// Largest `index.json` read.
 const MAX_INDEX_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest manifest read while looking for referrers; manifests list
+/// descriptors only, so real ones are a few kilobytes.
+const MAX_REFERRER_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Why a layout directory cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +66,9 @@ struct Layout {
 #[derive(Debug)]
 pub struct LayoutSource {
     layouts: Vec<Layout>,
+    /// Every index entry that refers to another manifest, with that
+    /// manifest's digest, read on the first referrers lookup.
+    referrers: OnceLock<Vec<(String, Descriptor)>>,
 }
 
 #[derive(Deserialize)]
@@ -99,7 +108,10 @@ impl LayoutSource {
                 layouts.push(Layout::open(&path)?);
             }
         }
-        Ok(LayoutSource { layouts })
+        Ok(LayoutSource {
+            layouts,
+            referrers: OnceLock::new(),
+        })
     }
 
     pub(super) fn resolve(
@@ -167,14 +179,54 @@ impl LayoutSource {
         let path = self
             .find_blob(digest)
             .ok_or_else(|| SourceError::NotFound(format!("blob {digest} in the image layouts")))?;
-        Ok(read_limited(&path, MAX_BLOB_BYTES)?)
+        read_limited(&path, MAX_BLOB_BYTES)
     }
 
-    /// Layouts do not keep a referrers index beyond the tag fallback,
-    /// which [`LayoutSource::manifest`] serves.
-    pub(super) fn referrers(&self, digest: &str) -> Result<Vec<Descriptor>, SourceError> {
-        let _ = digest;
-        Ok(Vec::new())
+    /// Lists the manifests of the layouts' indexes whose `subject` is the
+    /// image with `digest`, as a registry's referrers API does.
+    pub(super) fn referrers(&self, digest: &str) -> Vec<Descriptor> {
+        self.referrers
+            .get_or_init(|| self.read_referrers())
+            .iter()
+            .filter(|(subject, _)| subject == digest)
+            .map(|(_, referrer)| referrer.clone())
+            .collect()
+    }
+
+    /// Reads every index entry's manifest and keeps those with a `subject`.
+    /// Entries that cannot be read are skipped, so the signatures they
+    /// might contain are reported as missing, never as valid.
+    fn read_referrers(&self) -> Vec<(String, Descriptor)> {
+        let mut found = Vec::new();
+        for entry in self.layouts.iter().flat_map(|layout| &layout.entries) {
+            if entry.size > MAX_REFERRER_MANIFEST_BYTES {
+                continue;
+            }
+            let Some(path) = self.find_blob(&entry.digest) else {
+                continue;
+            };
+            let Ok(bytes) = read_limited(&path, MAX_REFERRER_MANIFEST_BYTES) else {
+                continue;
+            };
+            if sha256_digest(&bytes) != entry.digest {
+                continue;
+            }
+            let Ok(manifest) = parse_manifest(&bytes, &entry.digest) else {
+                continue;
+            };
+            let Some(subject) = manifest.subject else {
+                continue;
+            };
+            let referrer = Descriptor {
+                artifact_type: manifest
+                    .artifact_type
+                    .or_else(|| entry.artifact_type.clone()),
+                annotations: manifest.annotations,
+                ..entry.clone()
+            };
+            found.push((subject.digest, referrer));
+        }
+        found
     }
 
     /// The digest of the manifest a tag of the image names: an entry whose
@@ -363,6 +415,7 @@ mod tests {
         };
         let source = LayoutSource {
             layouts: vec![layout],
+            referrers: OnceLock::new(),
         };
         let image = ImageRef::parse("registry.example.com/app").expect("valid");
         assert_eq!(

@@ -58,6 +58,10 @@ pub struct Manifest {
     pub manifests: Vec<Descriptor>,
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
+    /// The manifest this one refers to (OCI 1.1), such as the image a
+    /// signature or SBOM belongs to.
+    #[serde(default)]
+    pub subject: Option<Descriptor>,
 }
 
 /// Why something could not be read from a source.
@@ -148,12 +152,12 @@ impl Source {
     ) -> Result<Vec<Descriptor>, SourceError> {
         match self {
             Source::Registry(registry) => registry.referrers(image, digest).await,
-            Source::Layouts(layouts) => layouts.referrers(digest),
+            Source::Layouts(layouts) => Ok(layouts.referrers(digest)),
         }
     }
 }
 
-fn parse_manifest(bytes: &[u8], reference: &str) -> Result<Manifest, SourceError> {
+pub(crate) fn parse_manifest(bytes: &[u8], reference: &str) -> Result<Manifest, SourceError> {
     serde_json::from_slice(bytes).map_err(|error| SourceError::InvalidManifest {
         reference: reference.to_owned(),
         message: error.to_string(),

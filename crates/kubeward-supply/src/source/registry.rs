@@ -215,5 +215,41 @@ fn registry_error(error: &OciDistributionError, target: &Reference) -> SourceErr
         message.push_str(&inner.to_string());
         cause = inner.source();
     }
+    if let Some(hint) = hint(error, &message, target.registry()) {
+        message.push_str("; ");
+        message.push_str(&hint);
+    }
     SourceError::Registry(format!("{}: {message}", target.whole()))
+}
+
+/// What to do about an error: a missing login, or a TLS failure recognised
+/// in rustls's error text.
+fn hint(error: &OciDistributionError, message: &str, registry: &str) -> Option<String> {
+    let rejected_login = match error {
+        OciDistributionError::UnauthorizedError { .. }
+        | OciDistributionError::AuthenticationFailure(_) => true,
+        OciDistributionError::RegistryError { envelope, .. } => envelope
+            .errors
+            .iter()
+            .any(|e| matches!(e.code, OciErrorCode::Unauthorized | OciErrorCode::Denied)),
+        _ => false,
+    };
+    if rejected_login {
+        Some(format!(
+            "log in to {registry} with `docker login`, or name a Docker config file with \
+             credentials for it with --docker-config"
+        ))
+    } else if message.contains("UnknownIssuer") {
+        Some("pass the registry's certificate authority with --ca-file".to_owned())
+    } else if message.contains("InvalidContentType") {
+        // The response to the TLS handshake was not TLS, which is what a
+        // registry that serves plain HTTP on that port sends.
+        Some(
+            "the registry does not serve HTTPS; if it serves plain HTTP, name it with \
+             --insecure-registry"
+                .to_owned(),
+        )
+    } else {
+        None
+    }
 }
