@@ -83,7 +83,7 @@ impl Baseline {
                 file: finding.file.to_string(),
                 object: finding
                     .object
-                    .as_ref()
+                    .as_deref()
                     .map(kubeward_core::ObjectRef::display_name),
                 path: finding.path.clone(),
             })

@@ -3,7 +3,12 @@
 //! The file is one YAML mapping. Every key is optional:
 //!
 //! ```yaml
-//! profile: recommended
+//! profile: platform             # a built-in profile or one of `profiles`
+//! profiles:
+//!   platform:
+//!     extends: pss-restricted
+//!     enable: [supply-chain]
+//!     disable: [missing-liveness-probe]
 //! rules:
 //!   enable: [supply-chain]        # rule ids or family names
 //!   disable: [missing-liveness-probe]
@@ -16,7 +21,7 @@
 //!     match: { namespace: kube-system, kind: DaemonSet, name: "calico-*" }
 //!     reason: Calico configures node networking.
 //!     owner: platform-team
-//!     expires: 2026-06-30
+//!     expires: 2027-06-30
 //! ```
 //!
 //! Unknown keys, wrong types, duplicate keys and unknown rule ids are
@@ -41,8 +46,11 @@ pub const CONFIG_FILE_NAME: &str = ".kubeward.yaml";
 pub struct Config {
     /// Path of the file as the CLI found it; empty for the defaults.
     pub file: Arc<str>,
-    /// The profile used when the command line names none.
-    pub profile: Option<Profile>,
+    /// The profile used when the command line names none: a built-in
+    /// profile's name or one of `profiles`, checked when parsed.
+    pub profile: Option<String>,
+    /// Profiles the file defines, in file order.
+    pub profiles: Vec<CustomProfile>,
     /// Rule ids and family names run in addition to the profile's rules.
     pub enable: Vec<String>,
     /// Rule ids and family names never run, even when enabled.
@@ -51,6 +59,13 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     /// Registries images may come from; empty allows every registry.
     pub allowed_registries: Vec<String>,
+    /// Namespaces the `rbac` and `network` rules treat as sensitive;
+    /// `None` keeps the rules' defaults.
+    pub sensitive_namespaces: Option<Vec<String>>,
+    /// Namespace label keys whose values name an environment, for the
+    /// `network` rule on traffic across environments; `None` keeps the
+    /// default keys.
+    pub environment_label_keys: Option<Vec<String>>,
     /// Whether the `kubeward.dev/ignore` annotation suppresses findings.
     pub allow_annotation_exceptions: bool,
     pub exceptions: Vec<Exception>,
@@ -61,10 +76,13 @@ impl Default for Config {
         Config {
             file: Arc::from(""),
             profile: None,
+            profiles: Vec::new(),
             enable: Vec::new(),
             disable: Vec::new(),
             severity: BTreeMap::new(),
             allowed_registries: Vec::new(),
+            sensitive_namespaces: None,
+            environment_label_keys: None,
             allow_annotation_exceptions: true,
             exceptions: Vec::new(),
         }
@@ -82,10 +100,78 @@ impl Config {
         self.disable.iter().any(|name| names_rule(name, rule))
     }
 
+    /// Resolves the profile a scan runs: `requested` (from the command
+    /// line), else the file's `profile`, else `recommended`. A name is a
+    /// built-in profile or one the file defines.
+    pub fn select_profile(
+        &self,
+        requested: Option<&str>,
+    ) -> Result<ProfileChoice<'_>, UnknownProfileError> {
+        let Some(name) = requested.or(self.profile.as_deref()) else {
+            return Ok(ProfileChoice::Builtin(Profile::default()));
+        };
+        if let Ok(profile) = name.parse::<Profile>() {
+            return Ok(ProfileChoice::Builtin(profile));
+        }
+        if let Some(custom) = self.profiles.iter().find(|custom| custom.name == name) {
+            return Ok(ProfileChoice::Custom(custom));
+        }
+        let mut known: Vec<String> = Profile::NAMES.iter().map(|&n| n.to_owned()).collect();
+        known.extend(self.profiles.iter().map(|custom| custom.name.clone()));
+        Err(UnknownProfileError {
+            name: name.to_owned(),
+            known,
+        })
+    }
+
     /// Returns whether a scan with `profile` runs `rule` under this
-    /// configuration.
-    pub fn runs(&self, rule: &RuleDef, profile: Profile) -> bool {
-        (rule.in_profile(profile) || self.enables(rule)) && !self.disables(rule)
+    /// configuration. `rules.disable` wins over every enable.
+    pub fn runs(&self, rule: &RuleDef, profile: ProfileChoice<'_>) -> bool {
+        let selected = match profile {
+            ProfileChoice::Builtin(profile) => rule.in_profile(profile),
+            ProfileChoice::Custom(custom) => custom.runs(rule),
+        };
+        (selected || self.enables(rule)) && !self.disables(rule)
+    }
+}
+
+/// A profile name that is neither built in nor defined in the file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown profile `{name}`: expected one of {}", known.join(", "))]
+pub struct UnknownProfileError {
+    pub name: String,
+    /// The built-in profiles, then those of the file.
+    pub known: Vec<String>,
+}
+
+/// The profile a scan runs.
+#[derive(Clone, Copy, Debug)]
+pub enum ProfileChoice<'c> {
+    Builtin(Profile),
+    Custom(&'c CustomProfile),
+}
+
+/// A profile the configuration file defines: a built-in profile's rules,
+/// with rules and families added and removed.
+#[derive(Clone, Debug)]
+pub struct CustomProfile {
+    pub name: String,
+    /// Line of the profile's name in the file.
+    pub line: u32,
+    /// The built-in profile whose rules this one starts from.
+    pub extends: Profile,
+    /// Rule ids and family names run in addition to `extends`' rules.
+    pub enable: Vec<String>,
+    /// Rule ids and family names this profile never runs.
+    pub disable: Vec<String>,
+}
+
+impl CustomProfile {
+    /// Returns whether this profile runs `rule`.
+    pub fn runs(&self, rule: &RuleDef) -> bool {
+        let enabled =
+            rule.in_profile(self.extends) || self.enable.iter().any(|name| names_rule(name, rule));
+        enabled && !self.disable.iter().any(|name| names_rule(name, rule))
     }
 }
 
@@ -247,13 +333,17 @@ fn error_at(file: &str, pos: Pos, field: &str, message: String) -> ConfigError {
 
 const ROOT_KEYS: &[&str] = &[
     "profile",
+    "profiles",
     "rules",
     "severity",
     "allowedRegistries",
+    "sensitiveNamespaces",
+    "environmentLabelKeys",
     "allowAnnotationExceptions",
     "exceptions",
 ];
 const RULES_KEYS: &[&str] = &["enable", "disable"];
+const PROFILE_KEYS: &[&str] = &["extends", "enable", "disable"];
 const EXCEPTION_KEYS: &[&str] = &["rules", "match", "reason", "owner", "expires"];
 const MATCH_KEYS: &[&str] = &["namespace", "name", "kind", "labels"];
 
@@ -272,12 +362,15 @@ impl Reader<'_> {
 
     fn read_root(&self, root: Node<'_>, config: &mut Config) -> Result<(), ConfigError> {
         self.check_keys(root, "", ROOT_KEYS)?;
+        if let Some(node) = root.get("profiles") {
+            config.profiles = self.profiles(node)?;
+        }
         if let Some(node) = root.get("profile") {
-            let name = self.string(node, "profile")?;
-            let profile = name
-                .parse::<Profile>()
+            let name = self.non_empty(node, "profile")?;
+            config
+                .select_profile(Some(&name))
                 .map_err(|err| self.error(node, "profile", err.to_string()))?;
-            config.profile = Some(profile);
+            config.profile = Some(name);
         }
         if let Some(node) = root.get("rules") {
             self.check_keys(node, "rules", RULES_KEYS)?;
@@ -289,6 +382,12 @@ impl Reader<'_> {
         }
         if let Some(node) = root.get("allowedRegistries") {
             config.allowed_registries = self.strings(node, "allowedRegistries")?;
+        }
+        if let Some(node) = root.get("sensitiveNamespaces") {
+            config.sensitive_namespaces = Some(self.strings(node, "sensitiveNamespaces")?);
+        }
+        if let Some(node) = root.get("environmentLabelKeys") {
+            config.environment_label_keys = Some(self.strings(node, "environmentLabelKeys")?);
         }
         if let Some(node) = root.get("allowAnnotationExceptions") {
             config.allow_annotation_exceptions = node.as_bool().ok_or_else(|| {
@@ -398,6 +497,59 @@ impl Reader<'_> {
             message = format!("unknown rule `{id}`; did you mean `{close}`?");
         }
         Err(self.error(node, field, message))
+    }
+
+    fn profiles(&self, node: Node<'_>) -> Result<Vec<CustomProfile>, ConfigError> {
+        if !node.is_map() {
+            return Err(self.error(
+                node,
+                "profiles",
+                format!(
+                    "expected a mapping of profile name to profile, found a {}",
+                    node.type_name()
+                ),
+            ));
+        }
+        let mut out = Vec::new();
+        for entry in node.raw_entries() {
+            let name = entry.key_str().unwrap_or_default().into_owned();
+            let field = join("profiles", &name);
+            if name.trim().is_empty() {
+                return Err(self.error(entry.key, &field, "a profile name must not be empty"));
+            }
+            if name.parse::<Profile>().is_ok() {
+                return Err(self.error(
+                    entry.key,
+                    &field,
+                    format!("`{name}` is a built-in profile; give this profile another name"),
+                ));
+            }
+            self.check_keys(entry.value, &field, PROFILE_KEYS)?;
+            let extends_field = format!("{field}.extends");
+            let extends_node = entry.value.get("extends").ok_or_else(|| {
+                self.error(
+                    entry.value,
+                    &extends_field,
+                    format!(
+                        "missing; name the built-in profile it starts from ({})",
+                        Profile::NAMES.join(", ")
+                    ),
+                )
+            })?;
+            let extends = self
+                .string(extends_node, &extends_field)?
+                .parse::<Profile>()
+                .map_err(|err| self.error(extends_node, &extends_field, err.to_string()))?;
+            out.push(CustomProfile {
+                line: entry.key.pos().line,
+                extends,
+                enable: self.rule_names(entry.value.get("enable"), &format!("{field}.enable"))?,
+                disable: self
+                    .rule_names(entry.value.get("disable"), &format!("{field}.disable"))?,
+                name,
+            });
+        }
+        Ok(out)
     }
 
     fn severities(&self, node: Node<'_>) -> Result<BTreeMap<String, Severity>, ConfigError> {
@@ -564,7 +716,7 @@ impl Reader<'_> {
 
 /// Every family, for `rules.enable` and `rules.disable`, including
 /// families that have no rules yet.
-const FAMILIES: [Family; 13] = [
+const FAMILIES: [Family; 17] = [
     Family::Intake,
     Family::PodSecurity,
     Family::Container,
@@ -573,6 +725,10 @@ const FAMILIES: [Family; 13] = [
     Family::Encryption,
     Family::Kubelet,
     Family::Audit,
+    Family::ControllerManager,
+    Family::Scheduler,
+    Family::KubeProxy,
+    Family::NodeFiles,
     Family::Network,
     Family::Rbac,
     Family::Exposure,
@@ -595,4 +751,16 @@ fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_list_every_rule_family() {
+        for rule in kubeward_rules::all() {
+            assert!(FAMILIES.contains(&rule.family), "{}", rule.family.as_str());
+        }
+    }
 }

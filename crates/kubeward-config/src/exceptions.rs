@@ -78,16 +78,15 @@ pub fn apply_exceptions(
                     })
             })
         };
-        match by {
-            Some(by) => outcome.suppressed.push(Suppressed {
+        if let Some(by) = by {
+            outcome.suppressed.push(Suppressed {
                 finding,
                 fingerprint,
                 by,
-            }),
-            None => {
-                outcome.findings.push(finding);
-                outcome.fingerprints.push(fingerprint);
-            }
+            });
+        } else {
+            outcome.findings.push(finding);
+            outcome.fingerprints.push(fingerprint);
         }
     }
     report_exception_problems(config, &uses, ran, today, &mut outcome.warnings);

@@ -13,6 +13,10 @@
 //! directories, say) are numbered in report order and the number is
 //! hashed in too, so every fingerprint of a report is distinct.
 //!
+//! NOTE: the number follows the file order. When a new copy of an object
+//! appears in a file that sorts before the existing copies, a baseline
+//! still counts one new finding, but shows it in the file that sorts last.
+//!
 //! A fingerprint is the first 128 bits of a SHA-256 hash, as 32 lowercase
 //! hexadecimal digits. Changing what goes into it changes every
 //! fingerprint and invalidates recorded baselines, so [`VERSION`] names
@@ -49,21 +53,18 @@ pub fn assign(findings: &[Finding]) -> Vec<String> {
 fn identity(finding: &Finding) -> Vec<u8> {
     let mut fields: Vec<&str> = vec![VERSION, finding.rule];
     let message;
-    match &finding.object {
-        Some(object) => {
-            fields.extend([
-                "object",
-                object.api_version.as_str(),
-                object.kind.as_str(),
-                object.namespace.as_deref().unwrap_or(""),
-                object.name.as_deref().unwrap_or(""),
-                finding.path.as_deref().unwrap_or(""),
-            ]);
-        }
-        None => {
-            message = without_numbers(&finding.message);
-            fields.extend(["file", &finding.file, &message]);
-        }
+    if let Some(object) = &finding.object {
+        fields.extend([
+            "object",
+            object.api_version.as_str(),
+            object.kind.as_str(),
+            object.namespace.as_deref().unwrap_or(""),
+            object.name.as_deref().unwrap_or(""),
+            finding.path.as_deref().unwrap_or(""),
+        ]);
+    } else {
+        message = without_numbers(&finding.message);
+        fields.extend(["file", &finding.file, &message]);
     }
     let mut out = Vec::new();
     for field in fields {
@@ -119,11 +120,13 @@ mod tests {
             file: Arc::from("a.yaml"),
             line,
             column: 3,
-            object: object.map(|name| ObjectRef {
-                api_version: "v1".into(),
-                kind: "Pod".into(),
-                namespace: Some("web".into()),
-                name: Some(name.into()),
+            object: object.map(|name| {
+                Arc::new(ObjectRef {
+                    api_version: "v1".into(),
+                    kind: "Pod".into(),
+                    namespace: Some("web".into()),
+                    name: Some(name.into()),
+                })
             }),
             path: Some("spec.containers[0].securityContext.privileged".into()),
             container: None,

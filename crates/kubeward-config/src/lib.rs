@@ -22,7 +22,8 @@ mod triage;
 pub use annotation::{IGNORE_ANNOTATION, IgnoreAnnotation, parse_ignore_annotation};
 pub use baseline::{BASELINE_VERSION, Baseline, BaselineError, BaselineSplit};
 pub use config::{
-    CONFIG_FILE_NAME, Config, ConfigError, Exception, NamePattern, RuleSelection, parse,
+    CONFIG_FILE_NAME, Config, ConfigError, CustomProfile, Exception, NamePattern, ProfileChoice,
+    RuleSelection, UnknownProfileError, parse,
 };
 pub use exceptions::{ExceptionOutcome, apply_exceptions};
 pub use triage::{BaselineSummary, Suppressed, Suppression, SuppressionSource, Triage};

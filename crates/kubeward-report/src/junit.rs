@@ -18,6 +18,7 @@
 //! kubeward does not time rules one by one: every `time` is `0`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io;
 
 use kubeward_config::{Suppressed, SuppressionSource};
@@ -224,7 +225,7 @@ fn write_skipped(
     message.push_str(": ");
     message.push_str(&by.reason);
     if let Some(owner) = &by.owner {
-        message.push_str(&format!(" (owner: {owner})"));
+        let _ = write!(message, " (owner: {owner})");
     }
     test_case(writer, &case_name(&entry.finding), classname).write_inner_content(|writer| {
         writer
@@ -249,10 +250,10 @@ fn write_inputs_suite(
     let attributes = suite_attributes("inputs", "kubeward", id, options, counts);
     let mut log = String::new();
     for warning in warnings {
-        match warning.line {
-            Some(line) => log.push_str(&format!("{}:{line}: {}\n", warning.file, warning.message)),
-            None => log.push_str(&format!("{}: {}\n", warning.file, warning.message)),
-        }
+        let _ = match warning.line {
+            Some(line) => writeln!(log, "{}:{line}: {}", warning.file, warning.message),
+            None => writeln!(log, "{}: {}", warning.file, warning.message),
+        };
     }
     writer
         .create_element("testsuite")
@@ -316,12 +317,12 @@ fn finding_details(finding: &Finding) -> String {
         finding.file, finding.line, finding.column, finding.message
     );
     if let Some(object) = &finding.object {
-        text.push_str(&format!("object: {}\n", object.display_name()));
+        let _ = writeln!(text, "object: {}", object.display_name());
     }
     if let Some(path) = &finding.path {
-        text.push_str(&format!("field: {path}\n"));
+        let _ = writeln!(text, "field: {path}");
     }
-    text.push_str(&format!("fix: {}\n", finding.remediation));
+    let _ = writeln!(text, "fix: {}", finding.remediation);
     text
 }
 

@@ -1,6 +1,7 @@
 //! Baselines on the whole corpus of real manifests, in a temporary copy:
-//! a rerun reports no new finding, moving lines creates none, and a
-//! changed manifest reports exactly the findings of what changed.
+//! a rerun reports no new finding, moving lines and reordering documents
+//! create none, and a changed manifest reports exactly the findings of
+//! what changed.
 
 mod support;
 
@@ -9,6 +10,10 @@ use support::{TempDir, copy_tree, kubeward_in, run};
 
 /// A manifest file of the corpus whose lines the tests move.
 const MOVED: &str = "corpus/apps/kube-prometheus/main/manifests/nodeExporter-daemonset.yaml";
+
+/// A corpus file of many documents, most of them workloads with findings,
+/// whose documents the tests reorder.
+const REORDERED: &str = "corpus/apps/microservices-demo/main/release/kubernetes-manifests.yaml";
 
 /// A Deployment appended to a corpus file: privileged, so that it brings
 /// findings of its own.
@@ -49,6 +54,20 @@ fn findings(report: &Value) -> &Vec<Value> {
     report["findings"].as_array().expect("findings is an array")
 }
 
+/// The findings of `file` as `(fingerprint, line)`, sorted by fingerprint.
+fn finding_places(report: &Value, file: &str) -> Vec<(String, u64)> {
+    let mut places: Vec<(String, u64)> = findings(report)
+        .iter()
+        .filter(|f| f["file"] == file)
+        .map(|f| {
+            let fingerprint = f["fingerprint"].as_str().unwrap_or_default().to_owned();
+            (fingerprint, f["line"].as_u64().unwrap_or_default())
+        })
+        .collect();
+    places.sort();
+    places
+}
+
 #[test]
 fn corpus_baseline_reports_only_new_findings() {
     let Some(shared) = kubeward_testutil::shared_dir("corpus_baseline_reports_only_new_findings")
@@ -81,6 +100,21 @@ fn corpus_baseline_reports_only_new_findings() {
         "{:#}",
         after_move["findings"]
     );
+
+    // Documents swap places: the file's documents in reverse order.
+    let before_reorder = finding_places(&scan(&dir, &[]), REORDERED);
+    assert!(before_reorder.len() > 10, "{before_reorder:?}");
+    let text = dir.read(REORDERED);
+    let mut documents: Vec<&str> = text.trim_end().split("\n---\n").collect();
+    assert!(documents.len() > 10, "the file has many documents");
+    documents.reverse();
+    dir.write(REORDERED, &format!("{}\n", documents.join("\n---\n")));
+    let after_reorder = finding_places(&scan(&dir, &[]), REORDERED);
+    assert_eq!(after_reorder.len(), before_reorder.len());
+    assert_ne!(after_reorder, before_reorder, "the findings moved");
+    let reordered = scan(&dir, &["--baseline", "baseline.json"]);
+    assert_eq!(findings(&reordered).len(), 0, "{:#}", reordered["findings"]);
+    assert_eq!(reordered["baseline"]["known"], total);
 
     let changed = dir.read(MOVED);
     dir.write(MOVED, &format!("{changed}{ADDED}"));

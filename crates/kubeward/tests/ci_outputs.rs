@@ -1,8 +1,9 @@
-//! The CI outputs against their formats: JUnit XML against both common
-//! JUnit schemas (validated by xmllint), the GitLab code quality report
-//! against GitLab's own schema, GitHub workflow commands against their
-//! syntax and escaping rules, and the fingerprints that JSON, SARIF and
-//! GitLab output share.
+//! The CI outputs against their formats. xmllint validates JUnit XML
+//! against both common JUnit schemas, and `jsonschema` the GitLab code
+//! quality report against GitLab's own schema and the JSON output, with
+//! suppressed findings and a baseline, against its published schema.
+//! GitHub workflow commands are parsed as the runner parses them. The
+//! fingerprints of JSON, SARIF and GitLab output must agree.
 
 mod support;
 
@@ -12,6 +13,10 @@ use std::path::Path;
 use serde_json::Value;
 use support::{Run, TempDir, kubeward_in, run};
 
+const REPORT_SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../docs/schema/kubeward-report-v1.schema.json"
+);
 const AGENT: &str = include_str!("fixtures/ci/deploy/agent.yaml");
 const WEB: &str = include_str!("fixtures/ci/deploy/web.yaml");
 
@@ -293,6 +298,12 @@ fn github_commands_follow_the_documented_format() {
         assert_eq!(command.properties[2].1, finding["column"].to_string());
         let message = finding["message"].as_str().unwrap_or_default();
         assert!(command.message.starts_with(message), "{command:?}");
+        if finding["rule"] == "pss-privileged" {
+            let file = dir.read(&command.properties[0].1);
+            let line: usize = command.properties[1].1.parse().expect("line is a number");
+            let source = file.lines().nth(line - 1).unwrap_or_default();
+            assert!(source.contains("privileged: true"), "{command:?}: {source}");
+        }
     }
     let odd = commands
         .iter()
@@ -311,4 +322,91 @@ fn github_command_parser_rejects_raw_separators() {
     assert!(parse_command("::error file=a,b:c.yaml::m").is_err());
     assert!(parse_command("::error file=a.yaml::50%").is_err());
     assert!(parse_command("::error file=a.yaml::ok: fine, really").is_ok());
+}
+
+/// Copies `schema`, making it reject properties it does not describe, so
+/// that a field the output has and the schema lacks fails the test. The
+/// published schema allows unknown properties, as version 1 may grow.
+fn closed(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut map: serde_json::Map<String, Value> = map
+                .iter()
+                .map(|(key, value)| (key.clone(), closed(value)))
+                .collect();
+            if map.contains_key("properties") {
+                map.insert("additionalProperties".to_owned(), Value::Bool(false));
+            }
+            Value::Object(map)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(closed).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn json_with_triage_matches_schema() {
+    let dir = project();
+    dir.write(
+        ".kubeward.yaml",
+        "exceptions:\n  - rules: [pss-privileged]\n    match: { kind: DaemonSet }\n    \
+         reason: The node agent inspects containers.\n    owner: platform-team\n    \
+         expires: 2099-01-01\n",
+    );
+    let recorded =
+        run(kubeward_in(dir.path()).args(["scan", "deploy", "--write-baseline", "b.json"]));
+    assert_eq!(recorded.code, 0, "{}", recorded.stderr);
+    std::fs::remove_file(dir.path().join("deploy/odd,name:100%.yaml")).expect("file is removed");
+    dir.write("deploy/new.yaml", &AGENT.replace("node-agent", "new-agent"));
+    let out = run(kubeward_in(dir.path()).args([
+        "scan",
+        "deploy",
+        "--profile",
+        "all",
+        "--baseline",
+        "b.json",
+        "-o",
+        "json",
+    ]));
+    let report = out.json();
+
+    let sources: BTreeSet<&str> = report["suppressed"]
+        .as_array()
+        .expect("suppressed is an array")
+        .iter()
+        .filter_map(|entry| entry["suppressedBy"]["source"].as_str())
+        .collect();
+    assert_eq!(sources, BTreeSet::from(["annotation", "exception"]));
+    let findings = report["findings"].as_array().expect("findings is an array");
+    assert!(!findings.is_empty(), "the new agent's findings are new");
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["file"] == "deploy/new.yaml" || f["rule"] != "pss-privileged")
+    );
+    assert_eq!(report["baseline"]["file"], "b.json");
+    assert!(
+        report["baseline"]["known"].as_u64() > Some(0),
+        "{}",
+        report["baseline"]
+    );
+    assert!(
+        report["baseline"]["absent"].as_u64() > Some(0),
+        "{}",
+        report["baseline"]
+    );
+
+    let schema = read_json(Path::new(REPORT_SCHEMA));
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&closed(&schema))
+        .expect("the report schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|error| format!("{error} at {}", error.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut broken = report.clone();
+    broken["suppressed"][0]["suppressedBy"]["source"] = Value::from("comment");
+    assert!(!validator.is_valid(&broken), "an unknown source passes");
 }

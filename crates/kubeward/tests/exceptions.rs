@@ -301,6 +301,105 @@ severity:
     }
 }
 
+/// The rule ids of a report's findings.
+fn rules_found(report: &Value) -> std::collections::BTreeSet<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .filter_map(|f| f["rule"].as_str().map(str::to_owned))
+        .collect()
+}
+
+const TEAM_PROFILE: &str = "\
+profiles:
+  team:
+    extends: pss-baseline
+    enable: [missing-cpu-limit]
+    disable: [pss-host-namespaces]
+";
+
+#[test]
+fn config_defines_profiles() {
+    let dir = project(&format!("profile: team\n{TEAM_PROFILE}"));
+    let rules = rules_found(&scan(&dir, "2026-06-01").json());
+    assert!(rules.contains("missing-cpu-limit"), "{rules:?}");
+    assert!(rules.contains("pss-privileged"), "{rules:?}");
+    assert!(!rules.contains("missing-memory-limit"), "{rules:?}");
+
+    let all =
+        run(kubeward_in(dir.path()).args(["scan", "deploy", "--profile", "all", "-o", "json"]));
+    let rules = rules_found(&all.json());
+    assert!(
+        rules.contains("missing-memory-limit"),
+        "the command line wins: {rules:?}"
+    );
+}
+
+#[test]
+fn command_line_names_a_config_profile() {
+    let dir = project(TEAM_PROFILE);
+    let default = rules_found(&scan(&dir, "2026-06-01").json());
+    let recommended = run(kubeward_in(dir.path()).args([
+        "scan",
+        "deploy",
+        "--profile",
+        "recommended",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(
+        default,
+        rules_found(&recommended.json()),
+        "defining a profile does not select it"
+    );
+    let team =
+        run(kubeward_in(dir.path()).args(["scan", "deploy", "--profile", "team", "-o", "json"]));
+    assert_eq!(team.code, 1, "{}", team.stderr);
+    let rules = rules_found(&team.json());
+    assert!(rules.contains("missing-cpu-limit"), "{rules:?}");
+    assert!(!rules.contains("missing-memory-limit"), "{rules:?}");
+
+    let unknown = run(kubeward_in(dir.path()).args(["scan", "deploy", "--profile", "tema"]));
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains(
+            "unknown profile `tema`: expected one of recommended, pss-baseline, pss-restricted, all, team"
+        ),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn exception_matches_name_and_namespace_globs() {
+    let config = "\
+exceptions:
+  - rules: [pss-privileged]
+    match:
+      namespace: \"kube-*\"
+      name: \"node-?gent\"
+    reason: The node agent reads every container's memory.
+    owner: platform-team
+  - rules: [pss-privileged]
+    match:
+      name: \"web-*\"
+    reason: No object is named like this.
+    owner: shop-team
+";
+    let dir = project(&format!("allowAnnotationExceptions: false\n{config}"));
+    let report = scan(&dir, "2026-06-01").json();
+    assert_eq!(suppressed(&report), ["DaemonSet/kube-system/node-agent"]);
+    assert_eq!(reported(&report), ["Deployment/shop/web"]);
+    let messages: Vec<String> = warnings(&report).into_iter().map(|w| w.2).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("exceptions[1] matched no finding")),
+        "{messages:?}"
+    );
+}
+
 #[test]
 fn bad_config_is_a_usage_error() {
     let cases = [
@@ -317,8 +416,28 @@ fn bad_config_is_a_usage_error() {
             ".kubeward.yaml:5:14: exceptions[0].expires: invalid date `2026-13-01`",
         ),
         (
+            "profil: all\n",
+            ".kubeward.yaml:1:1: profil: unknown field; did you mean `profile`?",
+        ),
+        (
+            "profile: strict\n",
+            ".kubeward.yaml:1:10: profile: unknown profile `strict`: expected one of recommended,",
+        ),
+        (
             "profiles: all\n",
-            ".kubeward.yaml:1:1: profiles: unknown field; did you mean `profile`?",
+            ".kubeward.yaml:1:11: profiles: expected a mapping of profile name to profile",
+        ),
+        (
+            "profiles:\n  all:\n    extends: recommended\n",
+            ".kubeward.yaml:2:3: profiles.all: `all` is a built-in profile",
+        ),
+        (
+            "profiles:\n  team:\n    enable: [supply-chain]\n",
+            ".kubeward.yaml:3:5: profiles.team.extends: missing",
+        ),
+        (
+            "profiles:\n  team:\n    extends: recommended\n    disable: [no-such-rule]\n",
+            ".kubeward.yaml:4:15: profiles.team.disable[0]: unknown rule `no-such-rule`",
         ),
         (
             "allowAnnotationExceptions: nope\n",
@@ -372,4 +491,54 @@ fn text_summary_counts_suppressed_findings() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn documented_config_is_valid() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/ci.md"))
+        .expect("docs/ci.md is readable");
+    let example = docs
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains("profiles:") && block.contains("exceptions:"))
+        .expect("docs/ci.md shows a configuration file");
+    let dir = project(example);
+    let out = scan(&dir, "2026-01-01");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    assert!(rules_found(&report).contains("missing-cpu-limit"));
+    let ignored = warnings(&report);
+    assert!(
+        ignored
+            .iter()
+            .any(|w| w.2.contains("allowAnnotationExceptions: false")),
+        "{ignored:?}"
+    );
+}
+
+#[test]
+fn config_allow_list_restricts_registries() {
+    let dir = project("allowedRegistries: [registry.example.com]\n");
+    dir.write(
+        "deploy/cache.yaml",
+        &AGENT
+            .replace("registry.example.com/node-agent:1.4.2", "redis:7.2")
+            .replace("node-agent", "cache"),
+    );
+    let registry_findings = |report: &Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .expect("findings is an array")
+            .iter()
+            .filter(|f| f["rule"] == "image-registry-not-allowed")
+            .map(|f| f["file"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let report = scan(&dir, "2026-06-01").json();
+    assert_eq!(registry_findings(&report), ["deploy/cache.yaml"]);
+
+    let without =
+        run(kubeward_in(dir.path()).args(["scan", "deploy", "--no-config", "-o", "json"]));
+    assert_eq!(registry_findings(&without.json()), Vec::<String>::new());
 }
