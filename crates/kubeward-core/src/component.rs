@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use kubeward_yaml::{NodeRef, Pos};
 
-use crate::{Finding, MAX_QUOTED_LINE, Object, ObjectRef, RuleDef, ScanOptions, Source, Warning};
+use crate::{Finding, Object, ObjectRef, RuleDef, ScanOptions, Source, Warning};
 
 /// The programs kubeward reads settings of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -109,10 +109,7 @@ impl Location {
         let source_line = if is_secret {
             None
         } else {
-            source
-                .line_text(pos.line)
-                .filter(|line| line.len() <= MAX_QUOTED_LINE)
-                .map(str::to_owned)
+            source.quotable_line(pos.line).map(str::to_owned)
         };
         Location {
             file: source.file.clone(),
@@ -521,7 +518,7 @@ impl<'s> ComponentSink<'s> {
             file: at.file.clone(),
             line: at.pos.line.max(1),
             column: at.pos.col.max(1),
-            object: at.object.clone(),
+            object: at.object.clone().map(Arc::new),
             path: Some(at.path.clone()),
             container: None,
             pss: self.rule.pss,

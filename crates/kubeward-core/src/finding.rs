@@ -84,7 +84,9 @@ pub struct Finding {
     pub line: u32,
     /// 1-based column, counted in characters.
     pub column: u32,
-    pub object: Option<ObjectRef>,
+    /// Shared by every finding on the same object, which a scan with many
+    /// findings per object would otherwise copy once per finding.
+    pub object: Option<Arc<ObjectRef>>,
     /// Field path inside the object, such as
     /// `spec.template.spec.containers[0].securityContext.privileged`.
     pub path: Option<String>,

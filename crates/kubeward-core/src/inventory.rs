@@ -8,8 +8,9 @@
 //! Secret is kept without `data` and `stringData`, so no Secret value is
 //! ever held past its file's scan.
 
+use std::any::Any;
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use kubeward_yaml::{Document, NodeRef, Pos};
 
@@ -122,6 +123,22 @@ impl StoredObject {
         }
     }
 
+    /// Empties the kept lines that lie in `hidden` (sorted, inclusive
+    /// line ranges), so that findings on this object cannot quote them.
+    pub(crate) fn hide_lines(&mut self, hidden: &[(u32, u32)]) {
+        let mut lines: Vec<&str> = self.text.split('\n').collect();
+        let mut changed = false;
+        for (line, text) in (self.first_line..).zip(lines.iter_mut()) {
+            if !text.is_empty() && crate::redact::is_hidden(hidden, line) {
+                *text = "";
+                changed = true;
+            }
+        }
+        if changed {
+            self.text = lines.join("\n");
+        }
+    }
+
     /// Path of the file the object was read from.
     pub fn file(&self) -> &Arc<str> {
         &self.file
@@ -157,11 +174,7 @@ impl StoredObject {
     /// and [`Sink`] take.
     pub fn with_object<R>(&self, f: impl FnOnce(&Object<'_, '_>) -> R) -> R {
         let source = Source::new(self.file.clone(), &self.text, self.first_line);
-        let object = Object {
-            source: &source,
-            root: self.root(),
-            reference: self.reference.clone(),
-        };
+        let object = Object::with_reference(&source, self.root(), self.reference.clone());
         f(&object)
     }
 }
@@ -170,12 +183,43 @@ impl StoredObject {
 #[derive(Debug, Default)]
 pub struct Inventory {
     objects: Vec<StoredObject>,
+    /// Values built from the objects by [`Inventory::derived`], one per
+    /// type.
+    derived: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Inventory {
     pub fn new(mut objects: Vec<StoredObject>) -> Self {
         objects.sort_by(|a, b| (&a.file, a.first_line).cmp(&(&b.file, b.first_line)));
-        Inventory { objects }
+        Inventory {
+            objects,
+            derived: Mutex::default(),
+        }
+    }
+
+    /// Returns the value of type `T` built from this inventory, building
+    /// it with `build` on first use, so that the rules reading one model
+    /// (the network model, the RBAC model) build it once per scan. The
+    /// lock is not held while `build` runs, so `build` may itself call
+    /// `derived`; two threads asking at once may both build, and the
+    /// first value stored wins.
+    pub fn derived<T: Any + Send + Sync>(&self, build: impl FnOnce(&Inventory) -> T) -> Arc<T> {
+        let find = |values: &[Arc<dyn Any + Send + Sync>]| {
+            values
+                .iter()
+                .find_map(|value| Arc::clone(value).downcast::<T>().ok())
+        };
+        let lock = || self.derived.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(value) = find(&lock()) {
+            return value;
+        }
+        let fresh = Arc::new(build(self));
+        let mut values = lock();
+        if let Some(value) = find(&values) {
+            return value;
+        }
+        values.push(fresh.clone());
+        fresh
     }
 
     pub fn objects(&self) -> &[StoredObject] {

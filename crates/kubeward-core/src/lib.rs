@@ -25,9 +25,11 @@ mod meta;
 mod object;
 pub mod pod;
 mod pss;
+mod redact;
 mod report;
 mod rule;
 mod scan;
+pub mod secret;
 mod severity;
 
 pub use component::{Component, ComponentKind, ComponentReader, ComponentSink, Location};
@@ -42,7 +44,9 @@ pub use rule::{
     Check, DEFAULT_ENVIRONMENT_LABEL_KEYS, DEFAULT_SENSITIVE_NAMESPACES, Family, MAX_QUOTED_LINE,
     Profile, RuleConfig, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile,
 };
-pub use scan::{FileReport, ScanPlan, scan_bytes, scan_bytes_with, scan_text, scan_text_with};
+pub use scan::{
+    FileReport, ScanPlan, append, scan_bytes, scan_bytes_with, scan_text, scan_text_with,
+};
 pub use severity::{InvalidSeverity, Severity};
 
 /// Re-exported so rule crates use the same tree types.

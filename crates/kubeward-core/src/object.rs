@@ -2,7 +2,7 @@ use std::sync::{Arc, OnceLock};
 
 use kubeward_yaml::{NodeRef, Pos};
 
-use crate::ObjectRef;
+use crate::{MAX_QUOTED_LINE, ObjectRef};
 
 /// The text a document was parsed from, to quote source lines in findings.
 #[derive(Clone, Debug)]
@@ -28,6 +28,15 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// Returns the text of a 1-based line of the file for a finding to quote:
+    /// `None` when the line is longer than [`MAX_QUOTED_LINE`] bytes or
+    /// lies outside this source. The scan drops quotes of lines that may
+    /// show a secret value once the document's findings are made.
+    pub fn quotable_line(&self, line: u32) -> Option<&'a str> {
+        self.line_text(line)
+            .filter(|text| text.len() <= MAX_QUOTED_LINE)
+    }
+
     /// The text of a 1-based line of the file, without its line break, if
     /// the line lies in this source.
     pub fn line_text(&self, line: u32) -> Option<&'a str> {
@@ -51,6 +60,8 @@ pub struct Object<'d, 'a> {
     pub source: &'d Source<'a>,
     pub root: NodeRef<'d, 'a>,
     pub reference: ObjectRef,
+    /// `reference` as findings share it, made on the first finding.
+    shared: OnceLock<Arc<ObjectRef>>,
 }
 
 impl<'d, 'a> Object<'d, 'a> {
@@ -61,16 +72,38 @@ impl<'d, 'a> Object<'d, 'a> {
         let kind = root.get_str("kind")?;
         let metadata = root.get("metadata");
         let text = |key: &str| metadata.and_then(|m| m.get_str(key)).map(str::to_owned);
-        Some(Object {
+        Some(Object::with_reference(
             source,
             root,
-            reference: ObjectRef {
+            ObjectRef {
                 api_version: api_version.to_owned(),
                 kind: kind.to_owned(),
                 namespace: text("namespace"),
                 name: text("name").or_else(|| text("generateName")),
             },
-        })
+        ))
+    }
+
+    /// Creates an object at `root` that `reference` names.
+    pub fn with_reference(
+        source: &'d Source<'a>,
+        root: NodeRef<'d, 'a>,
+        reference: ObjectRef,
+    ) -> Self {
+        Object {
+            source,
+            root,
+            reference,
+            shared: OnceLock::new(),
+        }
+    }
+
+    /// Returns the object's reference as findings share it: one allocation
+    /// per object, however many findings it has.
+    pub fn shared_reference(&self) -> Arc<ObjectRef> {
+        self.shared
+            .get_or_init(|| Arc::new(self.reference.clone()))
+            .clone()
     }
 
     pub fn kind(&self) -> &str {
@@ -85,10 +118,12 @@ impl<'d, 'a> Object<'d, 'a> {
         }
     }
 
-    /// Whether this object is a List or a typed list such as `PodList`
-    /// whose `items` are objects.
+    /// Whether this object is a list whose `items` are objects: a `List`,
+    /// a typed list such as `PodList`, or any object with an `items`
+    /// sequence, which is how `kubectl` recognizes a list (apimachinery's
+    /// unstructured JSON decoder and `Unstructured.IsList`).
     pub fn is_list(&self) -> bool {
-        self.kind().ends_with("List") && self.root.get("items").is_some_and(|i| i.is_seq())
+        self.root.get("items").is_some_and(|i| i.is_seq())
     }
 
     /// `metadata.annotations[key]`, if set to a string.

@@ -384,11 +384,7 @@ impl<'s> Sink<'s> {
         let source_line = if object.kind() == "Secret" {
             None
         } else {
-            object
-                .source
-                .line_text(pos.line)
-                .filter(|line| line.len() <= MAX_QUOTED_LINE)
-                .map(str::to_owned)
+            object.source.quotable_line(pos.line).map(str::to_owned)
         };
         self.findings.push(Finding {
             rule: self.rule.id,
@@ -397,7 +393,7 @@ impl<'s> Sink<'s> {
             file: object.source.file.clone(),
             line: pos.line,
             column: pos.col,
-            object: Some(object.reference.clone()),
+            object: Some(object.shared_reference()),
             path: Some(path.into()),
             container: None,
             pss: self.rule.pss,

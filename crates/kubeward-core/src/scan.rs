@@ -5,6 +5,8 @@
 //! syntax error loses only its own document and a large file does not hold
 //! all its trees at once.
 
+use std::collections::{HashSet, VecDeque};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use kubeward_yaml::{self as yaml, Document, NodeId, NodeRef, Pos};
@@ -12,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::component::{Component, ComponentReader, check_component, reader_of};
 use crate::intake::{DUPLICATE_KEY, PARSE_ERROR};
+use crate::redact;
 use crate::{
     Check, Finding, KindSet, Object, ObjectMeta, PodSpec, RuleDef, ScanOptions, Sink, Source,
     StoredObject, Warning,
@@ -37,13 +40,24 @@ pub struct FileReport {
 
 impl FileReport {
     fn merge(&mut self, other: FileReport) {
-        self.findings.extend(other.findings);
-        self.warnings.extend(other.warnings);
+        append(&mut self.findings, other.findings);
+        append(&mut self.warnings, other.warnings);
         self.documents += other.documents;
         self.objects += other.objects;
-        self.stored.extend(other.stored);
+        append(&mut self.stored, other.stored);
         self.components += other.components;
-        self.metadata.extend(other.metadata);
+        append(&mut self.metadata, other.metadata);
+    }
+}
+
+/// Appends `from` to `into`, taking `from`'s buffer when `into` is empty,
+/// so that merging the reports of a file's documents copies no finding
+/// more often than needed.
+pub fn append<T>(into: &mut Vec<T>, from: Vec<T>) {
+    if into.is_empty() {
+        *into = from;
+    } else {
+        into.extend(from);
     }
 }
 
@@ -184,6 +198,7 @@ impl TextScanner<'_> {
         for document in &parsed.documents {
             self.scan_document(&source, document, &mut report);
         }
+        hide_secret_lines(&source, &parsed.documents, &mut report);
         if let Some(error) = parsed.error {
             report.findings.push(pipeline_finding(
                 &PARSE_ERROR,
@@ -224,7 +239,7 @@ impl TextScanner<'_> {
             report_duplicates(document, &[], None, self.options, source, out);
             return;
         };
-        if !object.is_list() {
+        if !object.is_list() && !has_null_items(&object) {
             report_duplicates(document, &[], Some(&object), self.options, source, out);
             self.check_object(&object, out);
             return;
@@ -261,26 +276,87 @@ impl TextScanner<'_> {
     }
 }
 
-/// Reads the items of a list as objects, with a warning for each item
-/// that is not one.
+/// Drops the quoted source lines that may show a secret value from the
+/// findings and kept objects of `documents`. The documents are only
+/// searched when something quotes a line, so a scan without findings pays
+/// nothing for it.
+fn hide_secret_lines(source: &Source<'_>, documents: &[Document<'_>], report: &mut FileReport) {
+    let quotes = report.findings.iter().any(|f| f.source_line.is_some());
+    let keeps_lines = !report.stored.is_empty();
+    if !(quotes || keeps_lines) {
+        return;
+    }
+    if !redact::may_hide(source.text) {
+        return;
+    }
+    let hidden = redact::secret_lines(documents, source);
+    if hidden.is_empty() {
+        return;
+    }
+    for finding in &mut report.findings {
+        if finding.source_line.is_some() && redact::is_hidden(&hidden, finding.line) {
+            finding.source_line = None;
+        }
+    }
+    for stored in &mut report.stored {
+        stored.hide_lines(&hidden);
+    }
+}
+
+/// Reads the items of a list as objects, in document order, with a
+/// warning for each item that is not one.
+///
+/// Lists inside the list are flattened, as `kubectl` flattens them
+/// (cli-runtime's `FlattenListVisitor`): their items are objects and the
+/// nested lists themselves are not. Only the outer list gives kind-less
+/// items its item kind, because apimachinery decodes the items of a nested
+/// list as plain objects. The walk uses a queue, not recursion, so lists
+/// nested thousands deep cost no stack.
 fn list_items<'d, 'a>(
     source: &'d Source<'a>,
     list: &Object<'d, 'a>,
     out: &mut FileReport,
 ) -> Vec<Object<'d, 'a>> {
-    let items = list.root.get("items").into_iter().flat_map(|i| i.items());
     let mut objects = Vec::new();
-    for (index, item) in items.enumerate() {
-        match Object::new(source, item).or_else(|| typed_list_item(source, list, item)) {
-            Some(item) => objects.push(item),
-            None => out.warnings.push(not_an_object(
-                source,
-                item,
-                &format!("item {index} of the list"),
-            )),
+    // Aliases can name one item several times; it is one object, checked
+    // once, so its findings are not repeated.
+    let mut seen = HashSet::new();
+    let mut lists = VecDeque::from([(list.clone(), true)]);
+    while let Some((current, is_outer)) = lists.pop_front() {
+        let items = current
+            .root
+            .get("items")
+            .into_iter()
+            .flat_map(|i| i.items());
+        for (index, item) in items.enumerate() {
+            let target = item.alias_target().unwrap_or(item);
+            if !seen.insert(target.id()) {
+                continue;
+            }
+            let object = Object::new(source, item)
+                .or_else(|| is_outer.then(|| typed_list_item(source, &current, item))?);
+            match object {
+                Some(object) if object.is_list() => lists.push_back((object, false)),
+                Some(object) => objects.push(object),
+                None => out.warnings.push(not_an_object(
+                    source,
+                    item,
+                    &format!("item {index} of the list"),
+                )),
+            }
         }
     }
+    objects.sort_by_key(|object| object.root.id());
     objects
+}
+
+/// Returns whether `object` has an `items` key set to null, which
+/// apimachinery's unstructured decoder reads as a list without items.
+fn has_null_items(object: &Object<'_, '_>) -> bool {
+    object
+        .root
+        .raw_entries()
+        .any(|entry| entry.key.as_str() == Some("items") && entry.value.is_null())
 }
 
 /// Reads an item of a typed list (`PodList`, `NamespaceList`) that has
@@ -297,16 +373,16 @@ fn typed_list_item<'d, 'a>(
     }
     let metadata = item.get("metadata");
     let text = |key: &str| metadata.and_then(|m| m.get_str(key)).map(str::to_owned);
-    Some(Object {
+    Some(Object::with_reference(
         source,
-        root: item,
-        reference: crate::ObjectRef {
+        item,
+        crate::ObjectRef {
             api_version: list.reference.api_version.clone(),
             kind: kind.to_owned(),
             namespace: text("namespace"),
             name: text("name").or_else(|| text("generateName")),
         },
-    })
+    ))
 }
 
 /// Reports the document's duplicate keys, each on the list item that
@@ -322,26 +398,58 @@ fn report_duplicates(
 ) {
     for duplicate in document.duplicate_keys() {
         let owner = item_containing(items, duplicate.node).or(document_object);
-        let key = &duplicate.key;
-        let message = format!(
-            "key `{key}` is set more than once in the same mapping; the last value is used"
+        let root = owner.map(|object| object.root).or_else(|| document.root());
+        let path = root.map_or_else(
+            || duplicate.key.clone(),
+            |root| field_path(root, duplicate.node),
         );
-        match owner {
-            Some(object) => {
-                Sink::new(&DUPLICATE_KEY, object, options, &mut out.findings).report(
-                    duplicate.pos,
-                    key.clone(),
-                    message,
-                );
-            }
-            None => out.findings.push(pipeline_finding(
-                &DUPLICATE_KEY,
-                &source.file,
+        let message = format!(
+            "key `{path}` is set more than once in the same mapping; the last value is used"
+        );
+        if let Some(object) = owner {
+            Sink::new(&DUPLICATE_KEY, object, options, &mut out.findings).report(
                 duplicate.pos,
+                path,
                 message,
-            )),
+            );
+        } else {
+            let mut finding =
+                pipeline_finding(&DUPLICATE_KEY, &source.file, duplicate.pos, message);
+            finding.path = Some(path);
+            out.findings.push(finding);
         }
     }
+}
+
+/// Returns the field path from `root` to the mapping key `key`, such as
+/// `spec.template.spec.containers[0].image`. Each step finds the one entry
+/// or item whose subtree contains the key by binary search, so a mapping
+/// with many duplicate keys costs no quadratic time.
+fn field_path(root: NodeRef<'_, '_>, key: NodeId) -> String {
+    let mut path = String::new();
+    let mut node = root;
+    loop {
+        if node.is_seq() {
+            let Some((index, item)) = node.item_containing(key) else {
+                break;
+            };
+            let _ = write!(path, "[{index}]");
+            node = item;
+            continue;
+        }
+        let Some(entry) = node.entry_containing(key) else {
+            break;
+        };
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&entry.key_str().unwrap_or_default());
+        if entry.key.contains(key) {
+            break;
+        }
+        node = entry.value;
+    }
+    path
 }
 
 /// Finds the item whose subtree contains `node`. Items are in document

@@ -162,11 +162,10 @@ spec:
         &[&INVALID_FIELD_TYPE],
         ScanOptions::default(),
     );
-    assert!(
-        all[0]
-            .message
-            .contains("`sidecar.example.com/inject` is a boolean (true)")
-    );
+    assert!(all[0].message.contains(
+        "field `spec.template.metadata.annotations.sidecar.example.com/inject` is a boolean,"
+    ));
+    assert_eq!(all[0].container, None);
     assert!(all[0].message.contains("expects a string"));
     assert!(all[0].message.ends_with("Quote the value."));
 }
@@ -230,11 +229,46 @@ fn message_says_what_to_change() {
     assert_eq!(all.len(), 1);
     let message = &all[0].message;
     assert!(
-        message.starts_with("`runAsUser` is a string (\"1000\")"),
+        message.starts_with(
+            "field `spec.containers[0].securityContext.runAsUser` of container \"a\" is a string,"
+        ),
         "{message}"
     );
     assert!(message.contains("expects an integer"), "{message}");
     assert!(message.ends_with("Remove the quotes."), "{message}");
+    let container = all[0]
+        .container
+        .as_ref()
+        .expect("the finding names its container");
+    assert_eq!(container.name, "a");
+}
+
+#[test]
+fn message_never_shows_the_value() {
+    let yaml = pod(
+        "initContainers:\n  - name: init\n    env:\n      - name: TOKEN\n        \
+         value: {nested: s3cr3t-in-a-map}\n    ports: [{containerPort: \"s3cr3t-port\"}]",
+    );
+    let all = check(
+        "p.yaml",
+        &yaml,
+        &[&INVALID_FIELD_TYPE],
+        ScanOptions::default(),
+    );
+    assert_eq!(all.len(), 2, "{all:#?}");
+    for finding in &all {
+        assert!(!finding.message.contains("s3cr3t"), "{}", finding.message);
+        assert!(
+            finding.message.contains("of init container \"init\""),
+            "{}",
+            finding.message
+        );
+    }
+    assert!(
+        all[1]
+            .message
+            .contains("`spec.initContainers[0].ports[0].containerPort`")
+    );
 }
 
 #[test]

@@ -70,3 +70,65 @@ proptest! {
         assert_findings_inside(&bytes)?;
     }
 }
+
+/// A List holding a Secret whose value is `value` and a privileged Pod, in
+/// the layout the flags pick: each item in block or flow style, the whole
+/// list as one line of JSON, and either item first.
+fn secret_beside_pod(value: &str, field: &str, flags: [bool; 4]) -> String {
+    let [secret_flow, pod_flow, json, secret_first] = flags;
+    if json {
+        let secret = format!(
+            r#"{{"apiVersion":"v1","kind":"Secret","metadata":{{"name":"s"}},"{field}":{{"k":"{value}"}}}}"#
+        );
+        let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","securityContext":{"privileged":true}}]}}"#;
+        let items = if secret_first {
+            format!("{secret},{pod}")
+        } else {
+            format!("{pod},{secret}")
+        };
+        return format!(r#"{{"apiVersion":"v1","kind":"List","items":[{items}]}}"#);
+    }
+    let secret = if secret_flow {
+        format!(
+            "  - {{apiVersion: v1, kind: Secret, metadata: {{name: s}}, {field}: {{k: {value}}}}}\n"
+        )
+    } else {
+        format!(
+            "  - apiVersion: v1\n    kind: Secret\n    metadata: {{name: s}}\n    {field}:\n      k: {value}\n"
+        )
+    };
+    let pod = if pod_flow {
+        "  - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, securityContext: {privileged: true}}]}}\n".to_owned()
+    } else {
+        "  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      containers:\n        - {name: c, securityContext: {privileged: true}}\n".to_owned()
+    };
+    let items = if secret_first {
+        secret + &pod
+    } else {
+        pod + &secret
+    };
+    format!("apiVersion: v1\nkind: List\nitems:\n{items}")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn secret_values_never_quoted(
+        value in "zz[a-zA-Z0-9]{10,20}",
+        string_data in any::<bool>(),
+        flags in any::<[bool; 4]>(),
+    ) {
+        let field = if string_data { "stringData" } else { "data" };
+        let text = secret_beside_pod(&value, field, flags);
+        let report = common::scan("list.yaml", &text);
+        prop_assert!(
+            report.findings.iter().any(|f| f.rule == "pss-privileged"),
+            "the Pod is checked:\n{}", text
+        );
+        for finding in &report.findings {
+            let quoted = finding.source_line.as_deref().unwrap_or("");
+            prop_assert!(!quoted.contains(&value), "{} quotes the value:\n{}", finding.rule, text);
+        }
+    }
+}

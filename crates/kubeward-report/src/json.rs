@@ -5,9 +5,12 @@
 //! structs below are the format itself: they are written out field by
 //! field, so a change to the core model cannot change the output unnoticed.
 
+use std::io;
+
 use kubeward_config::{BaselineSummary, Suppressed};
 use kubeward_core::{ContainerKind, Finding, Severity, Warning};
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 
 use crate::{ScanOutput, Unreadable};
 
@@ -20,13 +23,30 @@ pub const SCHEMA_VERSION: &str = "1";
 struct Document<'a> {
     schema_version: &'static str,
     tool: Tool,
-    findings: Vec<JsonFinding<'a>>,
+    findings: LazyFindings<'a>,
     warnings: Vec<JsonWarning<'a>>,
     unreadable: Vec<JsonUnreadable<'a>>,
     stats: Stats,
     severity_counts: SeverityCounts,
     suppressed: Vec<JsonSuppressed<'a>>,
     baseline: Option<JsonBaseline<'a>>,
+}
+
+/// The findings of the report, each converted while it is written, so the
+/// output never holds a second copy of every finding.
+struct LazyFindings<'a> {
+    findings: &'a [Finding],
+    fingerprints: &'a [String],
+}
+
+impl Serialize for LazyFindings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
+        for (item, fingerprint) in self.findings.iter().zip(self.fingerprints) {
+            seq.serialize_element(&finding(item, fingerprint))?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -134,6 +154,18 @@ struct SeverityCounts {
 
 /// Renders the scan as one JSON document, ending with a line break.
 pub fn render(scan: &ScanOutput<'_>) -> String {
+    let mut out = Vec::new();
+    write(scan, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the scan as one JSON document, ending with a line break, to
+/// `out` while it is serialized.
+///
+/// # Errors
+///
+/// Returns the error of the first write to `out` that fails.
+pub fn write(scan: &ScanOutput<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     let report = scan.report;
     let counts = report.counts();
     let count = |severity: Severity| counts[severity as usize];
@@ -141,12 +173,10 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
     let document = Document {
         schema_version: SCHEMA_VERSION,
         tool: TOOL,
-        findings: report
-            .findings
-            .iter()
-            .zip(fingerprints.iter())
-            .map(|(f, fingerprint)| finding(f, fingerprint))
-            .collect(),
+        findings: LazyFindings {
+            findings: &report.findings,
+            fingerprints: &fingerprints,
+        },
         warnings: report.warnings.iter().map(warning).collect(),
         unreadable: scan.unreadable.iter().map(unreadable).collect(),
         stats: Stats {
@@ -165,7 +195,13 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
         suppressed: scan.triage.suppressed.iter().map(suppressed).collect(),
         baseline: scan.triage.baseline.as_ref().map(baseline),
     };
-    to_pretty_json(&document)
+    write_pretty_json(out, &document)
+}
+
+/// Writes `value` as indented JSON followed by a line break.
+pub(crate) fn write_pretty_json(out: &mut dyn io::Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 /// Serializes `value` as indented JSON followed by a line break.

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::io;
 
 use kubeward_config::fingerprint;
 use kubeward_core::{Finding, RuleDef, Severity, Warning};
@@ -21,7 +22,7 @@ use serde_sarif::sarif::{
 };
 
 use crate::docs::{rule_page, rule_url};
-use crate::json::{TOOL, container_kind, to_pretty_json};
+use crate::json::{TOOL, container_kind, write_pretty_json};
 use crate::rules::profiles;
 use crate::{ScanOutput, Unreadable};
 
@@ -71,6 +72,18 @@ impl Serialize for LazyResults<'_> {
 /// Renders the scan as one SARIF log with one run, ending with a line
 /// break.
 pub fn render(scan: &ScanOutput<'_>) -> String {
+    let mut out = Vec::new();
+    write(scan, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the scan as one SARIF log with one run, ending with a line
+/// break, to `out` while it is serialized.
+///
+/// # Errors
+///
+/// Returns the error of the first write to `out` that fails.
+pub fn write(scan: &ScanOutput<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     let rules = described_rules(scan);
     let fingerprints = scan.fingerprints();
     let notifications = scan
@@ -88,12 +101,7 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
         .information_uri(env!("CARGO_PKG_REPOSITORY"))
         .rules(descriptors)
         .build();
-    // The scan itself completed even when some inputs could not be read;
-    // those are reported as error notifications.
-    let invocation = Invocation::builder()
-        .execution_successful(true)
-        .tool_execution_notifications(notifications)
-        .build();
+    let invocation = invocation(scan.unreadable, notifications);
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
@@ -108,7 +116,34 @@ pub fn render(scan: &ScanOutput<'_>) -> String {
             },
         }],
     };
-    to_pretty_json(&log)
+    write_pretty_json(out, &log)
+}
+
+/// The run's invocation. An input that could not be read makes the run
+/// unsuccessful, with exit code 2 as the CLI returns it: its findings do
+/// not cover that input. The description names every such input, and each
+/// also has an error notification.
+fn invocation(unreadable: &[Unreadable], notifications: Vec<Notification>) -> Invocation {
+    let mut invocation = Invocation::builder()
+        .execution_successful(unreadable.is_empty())
+        .tool_execution_notifications(notifications)
+        .build();
+    if !unreadable.is_empty() {
+        let inputs: Vec<String> = unreadable
+            .iter()
+            .map(|input| format!("{}: {}", input.path, input.message))
+            .collect();
+        invocation.exit_code = Some(2);
+        let (count, pronoun) = match inputs.len() {
+            1 => ("1 input".to_owned(), "it"),
+            n => (format!("{n} inputs"), "them"),
+        };
+        invocation.exit_code_description = Some(format!(
+            "{count} could not be read, so the results do not cover {pronoun}: {}",
+            inputs.join("; ")
+        ));
+    }
+    invocation
 }
 
 /// Lists the rules of the driver: those that ran, then any intake rule that

@@ -11,7 +11,7 @@
 //! form prints one line per finding and per unreadable input, and nothing
 //! else.
 
-use std::fmt::Write;
+use std::io;
 use std::ops::Range;
 
 use annotate_snippets::renderer;
@@ -42,10 +42,24 @@ pub struct TextOptions {
 
 /// Renders the scan for a terminal or a log.
 pub fn render(scan: &ScanOutput<'_>, options: TextOptions) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(scan, options, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the text output is UTF-8")
+}
+
+/// Writes the scan for a terminal or a log to `out`, one finding at a
+/// time.
+///
+/// # Errors
+///
+/// Returns the error of the first write to `out` that fails.
+pub fn write(
+    scan: &ScanOutput<'_>,
+    options: TextOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     if options.quiet {
-        quiet(&mut out, scan, options.color);
-        return out;
+        return quiet(out, scan, options.color);
     }
     let renderer = if options.color {
         Renderer::styled()
@@ -53,33 +67,42 @@ pub fn render(scan: &ScanOutput<'_>, options: TextOptions) -> String {
         Renderer::plain()
     };
     let headings = Headings::new(options.color);
-    findings(&mut out, scan.report, &renderer, &headings);
-    input_problems(&mut out, scan, &renderer);
-    summary(&mut out, scan, &headings);
-    out
+    findings(out, scan.report, &renderer, &headings)?;
+    input_problems(out, scan, &renderer)?;
+    summary(out, scan, &headings)
 }
 
 /// Writes the findings as code frames under a heading for each file and
 /// each object.
-fn findings(out: &mut String, report: &Report, renderer: &Renderer, headings: &Headings) {
+fn findings(
+    out: &mut dyn io::Write,
+    report: &Report,
+    renderer: &Renderer,
+    headings: &Headings,
+) -> io::Result<()> {
     let mut current: Option<(&str, Option<&ObjectRef>)> = None;
     for finding in &report.findings {
-        let object = finding.object.as_ref();
+        let object = finding.object.as_deref();
         if current.is_none_or(|(file, _)| file != &*finding.file) {
-            let _ = writeln!(out, "{}", headings.file(&finding.file));
+            writeln!(out, "{}", headings.file(&finding.file))?;
             current = None;
         }
         if current.is_none_or(|(_, shown)| shown != object) {
-            let _ = writeln!(out, "{}\n", headings.object(object));
+            writeln!(out, "{}\n", headings.object(object))?;
         }
         current = Some((&finding.file, object));
-        push_block(out, renderer, &finding_group(finding));
-        out.push('\n');
+        push_block(out, renderer, &finding_group(finding))?;
+        out.write_all(b"\n")?;
     }
+    Ok(())
 }
 
 /// Writes the warnings, then the inputs that could not be read.
-fn input_problems(out: &mut String, scan: &ScanOutput<'_>, renderer: &Renderer) {
+fn input_problems(
+    out: &mut dyn io::Write,
+    scan: &ScanOutput<'_>,
+    renderer: &Renderer,
+) -> io::Result<()> {
     for warning in &scan.report.warnings {
         let mut origin = Origin::path(printable(&warning.file));
         if let Some(line) = warning.line {
@@ -88,28 +111,29 @@ fn input_problems(out: &mut String, scan: &ScanOutput<'_>, renderer: &Renderer) 
         let group = Level::WARNING
             .primary_title(warning.message.as_str())
             .element(origin);
-        push_block(out, renderer, &[group]);
-        out.push('\n');
+        push_block(out, renderer, &[group])?;
+        out.write_all(b"\n")?;
     }
     for input in scan.unreadable {
         let group = Level::ERROR
             .primary_title(input.message.as_str())
             .element(Origin::path(printable(&input.path)));
-        push_block(out, renderer, &[group]);
-        out.push('\n');
+        push_block(out, renderer, &[group])?;
+        out.write_all(b"\n")?;
     }
+    Ok(())
 }
 
 /// Writes one line per finding, `file:line:column: severity[rule]:
 /// message`, and one per unreadable input, `path: error: message`.
-fn quiet(out: &mut String, scan: &ScanOutput<'_>, color: bool) {
+fn quiet(out: &mut dyn io::Write, scan: &ScanOutput<'_>, color: bool) -> io::Result<()> {
     for finding in &scan.report.findings {
         let style = if color {
             severity_style(finding.severity)
         } else {
             Style::new()
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "{}:{}:{}: {style}{}[{}]{style:#}: {}",
             printable(&finding.file),
@@ -118,7 +142,7 @@ fn quiet(out: &mut String, scan: &ScanOutput<'_>, color: bool) {
             finding.severity,
             finding.rule,
             printable(&finding.message),
-        );
+        )?;
     }
     for input in scan.unreadable {
         let style = if color {
@@ -126,13 +150,14 @@ fn quiet(out: &mut String, scan: &ScanOutput<'_>, color: bool) {
         } else {
             Style::new()
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "{}: {style}error{style:#}: {}",
             printable(&input.path),
             printable(&input.message),
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// Returns the style of a severity's name, the same as in code frames.
@@ -189,9 +214,13 @@ impl Headings {
     }
 }
 
-fn push_block(out: &mut String, renderer: &Renderer, groups: &[Group<'_>]) {
-    out.push_str(&renderer.render(groups));
-    out.push('\n');
+fn push_block(
+    out: &mut dyn io::Write,
+    renderer: &Renderer,
+    groups: &[Group<'_>],
+) -> io::Result<()> {
+    out.write_all(renderer.render(groups).as_bytes())?;
+    out.write_all(b"\n")
 }
 
 /// Returns the level a severity is drawn with, named after the severity:
@@ -285,7 +314,7 @@ fn token_len(text: &str) -> usize {
 /// Writes the summary: one line when there is nothing to report, else the
 /// counts by severity and rule, what was scanned, and how many warnings and
 /// unreadable inputs there were.
-fn summary(out: &mut String, scan: &ScanOutput<'_>, headings: &Headings) {
+fn summary(out: &mut dyn io::Write, scan: &ScanOutput<'_>, headings: &Headings) -> io::Result<()> {
     let report = scan.report;
     let stats = report.stats;
     let scanned = format!(
@@ -299,23 +328,22 @@ fn summary(out: &mut String, scan: &ScanOutput<'_>, headings: &Headings) {
         && scan.unreadable.is_empty()
         && !triaged
     {
-        let _ = writeln!(out, "No findings in {scanned}.");
-        return;
+        return writeln!(out, "No findings in {scanned}.");
     }
     let style = headings.object;
     if report.findings.is_empty() {
-        let _ = writeln!(out, "{style}No findings{style:#} in {scanned}.");
+        writeln!(out, "{style}No findings{style:#} in {scanned}.")?;
     } else {
-        let _ = writeln!(
+        writeln!(
             out,
             "{style}{}{style:#} ({}) in {} of {scanned}.",
             plural(report.findings.len(), "finding"),
             severity_counts(report),
             objects_with_findings(report),
-        );
-        let _ = writeln!(out, "By rule: {}.", rule_counts(report));
+        )?;
+        writeln!(out, "By rule: {}.", rule_counts(report))?;
     }
-    triage_summary(out, scan);
+    triage_summary(out, scan)?;
     let mut problems = Vec::new();
     if !report.warnings.is_empty() {
         problems.push(plural(report.warnings.len(), "warning"));
@@ -327,36 +355,38 @@ fn summary(out: &mut String, scan: &ScanOutput<'_>, headings: &Headings) {
         ));
     }
     if !problems.is_empty() {
-        let _ = writeln!(out, "Also: {}.", problems.join(", "));
+        writeln!(out, "Also: {}.", problems.join(", "))?;
     }
+    Ok(())
 }
 
 /// Writes how many findings exceptions suppressed and the baseline left
 /// out, when there were any.
-fn triage_summary(out: &mut String, scan: &ScanOutput<'_>) {
+fn triage_summary(out: &mut dyn io::Write, scan: &ScanOutput<'_>) -> io::Result<()> {
     let suppressed = &scan.triage.suppressed;
     if !suppressed.is_empty() {
         let by_annotation = suppressed
             .iter()
             .filter(|entry| entry.by.source == SuppressionSource::Annotation)
             .count();
-        let _ = writeln!(
+        writeln!(
             out,
             "Suppressed: {} ({} by exceptions, {by_annotation} by annotations); \
              `-o json` lists each with its reason.",
             plural(suppressed.len(), "finding"),
             suppressed.len() - by_annotation,
-        );
+        )?;
     }
     if let Some(baseline) = &scan.triage.baseline {
-        let _ = writeln!(
+        writeln!(
             out,
             "Baseline {}: {} already recorded and left out; {} no longer found.",
             printable(&baseline.file),
             plural(baseline.known, "finding"),
             plural(baseline.absent, "recorded finding"),
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// "2 critical, 1 medium": the non-zero counts, most severe first.
@@ -401,7 +431,7 @@ fn objects_with_findings(report: &Report) -> usize {
     let mut count = 0;
     let mut previous: Option<(&str, &ObjectRef)> = None;
     for finding in &report.findings {
-        let Some(object) = &finding.object else {
+        let Some(object) = finding.object.as_deref() else {
             continue;
         };
         let key = (&*finding.file, object);

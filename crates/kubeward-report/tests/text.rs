@@ -14,13 +14,13 @@ const PLAIN: TextOptions = TextOptions {
     quiet: false,
 };
 
-fn object(kind: &str, namespace: Option<&str>, name: &str) -> ObjectRef {
-    ObjectRef {
+fn object(kind: &str, namespace: Option<&str>, name: &str) -> Arc<ObjectRef> {
+    Arc::new(ObjectRef {
         api_version: "v1".to_owned(),
         kind: kind.to_owned(),
         namespace: namespace.map(str::to_owned),
         name: Some(name.to_owned()),
-    }
+    })
 }
 
 fn finding(file: &str, line: u32, column: u32, severity: Severity) -> Finding {

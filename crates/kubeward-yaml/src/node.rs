@@ -227,11 +227,93 @@ impl<'d, 'a> NodeRef<'d, 'a> {
         }
     }
 
+    /// The value as an integer: an integer, or a float without a fraction
+    /// that fits in `i64`. Kubernetes reads `runAsUser: 0.0` as `0`: YAML
+    /// to JSON conversion writes the float as `0`, and apimachinery's
+    /// unstructured converter stores a float with no fraction in an integer
+    /// field.
     pub fn as_i64(&self) -> Option<i64> {
         match self.value() {
             Value::Int(i) => Some(*i),
+            Value::Float(f) => integral_float(*f),
             _ => None,
         }
+    }
+
+    /// The alias's target when this node is an alias (`*name`).
+    pub fn alias_target(&self) -> Option<NodeRef<'d, 'a>> {
+        match self.doc.node(self.id).value {
+            Value::Alias(_) => Some(NodeRef {
+                doc: self.doc,
+                id: self.resolved_id(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The nodes of this node's subtree in document order, this node
+    /// first. Aliases are listed as they are, not followed.
+    pub fn subtree(&self) -> impl Iterator<Item = NodeRef<'d, 'a>> + use<'d, 'a> {
+        let doc = self.doc;
+        (self.id.0..self.subtree_end().0).map(move |id| NodeRef {
+            doc,
+            id: NodeId(id),
+        })
+    }
+
+    /// The item of this sequence whose subtree contains `id`, with its
+    /// index. Items are in document order, so a binary search finds it.
+    pub fn item_containing(&self, id: NodeId) -> Option<(usize, NodeRef<'d, 'a>)> {
+        let doc = self.doc;
+        let Value::Seq { start, len } = *self.value() else {
+            return None;
+        };
+        let items = &doc.links[start as usize..(start + len) as usize];
+        let index = items.partition_point(|&item| item <= id).checked_sub(1)?;
+        let item = NodeRef {
+            doc,
+            id: items[index],
+        };
+        item.contains(id).then_some((index, item))
+    }
+
+    /// The entry written in this mapping whose key or value subtree
+    /// contains `id`. Entries are in document order, so a binary search
+    /// finds it.
+    pub fn entry_containing(&self, id: NodeId) -> Option<Entry<'d, 'a>> {
+        let doc = self.doc;
+        let Value::Map { start, len } = *self.value() else {
+            return None;
+        };
+        let pairs = &doc.links[start as usize..(start + 2 * len) as usize];
+        // Binary search over the keys, which sit at the even positions.
+        let (mut low, mut high) = (0, len as usize);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if pairs[2 * middle] <= id {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        let index = low.checked_sub(1)?;
+        let entry = Entry {
+            key: NodeRef {
+                doc,
+                id: pairs[2 * index],
+            },
+            value: NodeRef {
+                doc,
+                id: pairs[2 * index + 1],
+            },
+        };
+        (entry.key.contains(id) || entry.value.contains(id)).then_some(entry)
+    }
+
+    /// The first node written after this node's subtree, if any.
+    pub fn next_after_subtree(&self) -> Option<NodeRef<'d, 'a>> {
+        let id = self.subtree_end();
+        ((id.0 as usize) < self.doc.nodes.len()).then_some(NodeRef { doc: self.doc, id })
     }
 
     /// A scalar as text: strings as they are, other scalars in the form JSON
@@ -444,6 +526,21 @@ impl<'d, 'a> NodeRef<'d, 'a> {
     fn is_merge_key(&self) -> bool {
         self.doc.is_merge_key(self.id)
     }
+}
+
+/// Returns `f` as an integer when it has no fraction and fits in `i64`.
+fn integral_float(f: f64) -> Option<i64> {
+    // 2^63 is exact as an f64; every integral float below it and at or
+    // above -2^63 converts without loss.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !(f.is_finite() && f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)) {
+        return None;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "the value is integral and within the i64 range"
+    )]
+    Some(f as i64)
 }
 
 /// Lists the mappings a merge key's value names, earliest first: the value

@@ -289,3 +289,42 @@ fn scalars_borrow_the_input() {
     assert_eq!(root.get_str("a"), Some("escé"));
     assert_eq!(root.get_str("b"), Some("folded text"));
 }
+
+#[test]
+fn integral_floats_read_as_integers() {
+    let doc = one("a: 0.0\nb: 1.0\nc: -3.0\nd: 1.5\ne: .nan\nf: 1e300\ng: \"1\"\nh: 7\n");
+    let root = doc.root().expect("root");
+    let int = |key: &str| root.get(key).and_then(|n| n.as_i64());
+    assert_eq!(int("a"), Some(0));
+    assert_eq!(int("b"), Some(1));
+    assert_eq!(int("c"), Some(-3));
+    assert_eq!(int("d"), None, "a fraction is not an integer");
+    assert_eq!(int("e"), None, "NaN is not an integer");
+    assert_eq!(int("f"), None, "out of the i64 range");
+    assert_eq!(int("g"), None, "a string is not an integer");
+    assert_eq!(int("h"), Some(7));
+}
+
+#[test]
+fn subtree_and_next_node() {
+    let doc = one("a: {b: 1, c: [2, 3]}\nd: 4\n");
+    let root = doc.root().expect("root");
+    let a = root.get("a").expect("a");
+    let values: Vec<_> = a.subtree().filter_map(|n| n.as_i64()).collect();
+    assert_eq!(values, [1, 2, 3]);
+    let next = a.next_after_subtree().expect("the key d follows");
+    assert_eq!(next.as_str(), Some("d"));
+    assert_eq!(next.pos(), pos(2, 1));
+    let last = root.get("d").expect("d");
+    assert!(last.next_after_subtree().is_none());
+}
+
+#[test]
+fn alias_target_is_the_anchor() {
+    let doc = one("a: &x {b: 1}\nc: *x\n");
+    let root = doc.root().expect("root");
+    let alias = root.raw_entries().nth(1).expect("c").value;
+    let target = alias.alias_target().expect("an alias");
+    assert_eq!(target.pos(), pos(1, 4));
+    assert!(root.get("a").expect("a").alias_target().is_none());
+}

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kubeward_core::{FileReport, Profile, RuleDef, ScanOptions, scan_bytes};
+use kubeward_core::{FileReport, Profile, RuleDef, ScanOptions, ScanPlan, scan_bytes_with};
 use kubeward_intake::{InputPath, collect_inputs, read_input};
 use rayon::prelude::*;
 
@@ -89,11 +89,13 @@ fn load(dir: &std::path::Path) -> Vec<(Arc<str>, Vec<u8>)> {
         .collect()
 }
 
+/// Scans every file with `rules`, with one scan plan for all files as
+/// `kubeward scan` makes it.
 fn pass(files: &[(Arc<str>, Vec<u8>)], rules: &[&'static RuleDef]) -> FileReport {
-    let options = ScanOptions::default();
+    let plan = ScanPlan::new(rules, ScanOptions::default());
     files
         .par_iter()
-        .map(|(name, bytes)| scan_bytes(name, bytes, rules, options))
+        .map(|(name, bytes)| scan_bytes_with(name, bytes, &plan))
         .reduce(FileReport::default, |mut a, b| {
             a.findings.extend(b.findings);
             a.documents += b.documents;

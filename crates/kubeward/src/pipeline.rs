@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use kubeward_core::{
     Finding, Inventory, KindSet, ObjectMeta, ObjectRef, Profile, Report, RuleDef, ScanOptions,
-    ScanPlan, scan_bytes_with,
+    ScanPlan, append, scan_bytes_with,
 };
 use kubeward_intake::{IntakeError, collect_inputs, read_input};
 use rayon::prelude::*;
@@ -81,10 +81,10 @@ impl Scanner {
                     report.stats.files += 1;
                     report.stats.documents += file.documents;
                     report.stats.objects += file.objects;
-                    report.findings.extend(file.findings);
-                    report.warnings.extend(file.warnings);
-                    stored.extend(file.stored);
-                    metadata.extend(file.metadata);
+                    append(&mut report.findings, file.findings);
+                    append(&mut report.warnings, file.warnings);
+                    append(&mut stored, file.stored);
+                    append(&mut metadata, file.metadata);
                 }
                 Err(err) => errors.push(err),
             }
@@ -108,7 +108,7 @@ impl Scanner {
 fn metadata_of_findings(inventory: &Inventory, findings: &[Finding]) -> Vec<ObjectMeta> {
     let about: HashSet<(&str, &ObjectRef)> = findings
         .iter()
-        .filter_map(|finding| Some((&*finding.file, finding.object.as_ref()?)))
+        .filter_map(|finding| Some((&*finding.file, finding.object.as_deref()?)))
         .collect();
     inventory
         .objects()

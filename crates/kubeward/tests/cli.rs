@@ -51,8 +51,9 @@ fn unreadable_path_json_uses_stderr() {
 
 #[test]
 fn fail_on_sets_threshold() {
-    // settings.yaml has a high (parse-error) and a medium (duplicate-key)
-    // finding, and nothing above high.
+    // settings.yaml has a critical (parse-error) and a medium
+    // (duplicate-key) finding. A file that cannot be parsed fails even at
+    // the strictest threshold, so a broken manifest never passes CI.
     assert_eq!(run(&["scan", "--profile", "pss-baseline", SETTINGS]).0, 1);
     let critical = run(&[
         "scan",
@@ -62,8 +63,8 @@ fn fail_on_sets_threshold() {
         "critical",
         SETTINGS,
     ]);
-    assert_eq!(critical.0, 0);
-    assert!(critical.1.contains("high[parse-error]"));
+    assert_eq!(critical.0, 1);
+    assert!(critical.1.contains("critical[parse-error]"));
     let medium = run(&[
         "scan",
         "--profile",
@@ -103,7 +104,7 @@ fn profile_rejects_unknown_name() {
         .args(["scan", "--profile", "strict", CLEAN])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("'strict'"))
+        .stderr(predicate::str::contains("unknown profile `strict`"))
         .stderr(predicate::str::contains(
             "recommended, pss-baseline, pss-restricted, all",
         ));
@@ -219,7 +220,7 @@ fn quiet_prints_only_findings() {
     assert_eq!(lines.len(), 2, "{out}");
     assert!(lines[0].starts_with("mixed/settings.yaml:8:3: medium[duplicate-key]: "));
     assert!(lines[1].starts_with("mixed/settings.yaml:"));
-    assert!(lines[1].contains(": high[parse-error]: invalid YAML"));
+    assert!(lines[1].contains(": critical[parse-error]: invalid YAML"));
 }
 
 #[test]

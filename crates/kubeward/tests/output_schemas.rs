@@ -291,3 +291,32 @@ fn sarif_notifications_list_warnings_and_unreadable_inputs() {
         .expect("the unreadable path is a notification");
     assert_eq!(uri(error).as_deref(), Some("missing.yaml"));
 }
+
+#[test]
+fn sarif_run_fails_when_an_input_is_unreadable() {
+    let log = scan("sarif");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    let description = invocation["exitCodeDescription"]
+        .as_str()
+        .expect("the invocation says why it failed");
+    assert!(
+        description.starts_with("1 input could not be read"),
+        "{description}"
+    );
+    assert!(
+        description.contains("missing.yaml: cannot read"),
+        "{description}"
+    );
+}
+
+#[test]
+fn sarif_run_succeeds_when_every_input_is_read() {
+    let (code, out) = run(&["scan", "-o", "sarif", "mixed"]);
+    assert_eq!(code, 1);
+    let log: Value = serde_json::from_str(&out).expect("output is JSON");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert!(invocation.get("exitCodeDescription").is_none());
+}

@@ -5,7 +5,9 @@ declare_rule! {
     ///
     /// A mapping that sets the same key twice. kubeward, like `kubectl`'s
     /// YAML reader, keeps the last value and checks the object with it; the
-    /// finding points at the later occurrence.
+    /// finding points at the later occurrence, and its message and field
+    /// path give the key's full path in the object, such as
+    /// `spec.template.spec.containers[0].image`.
     ///
     /// ## Why it matters
     ///

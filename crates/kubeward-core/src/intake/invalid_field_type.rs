@@ -4,7 +4,9 @@ use std::fmt::Write as _;
 use kubeward_yaml::{NodeRef, Pos, Value, resolve_plain};
 
 use super::field_types::{Field, FieldType, POD_METADATA, POD_SPEC};
-use crate::{Check, Family, PodSpec, RuleStatus, Severity, Sink, declare_rule};
+use crate::{
+    Check, ContainerInfo, ContainerKind, Family, PodSpec, RuleStatus, Severity, Sink, declare_rule,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -23,6 +25,9 @@ declare_rule! {
     /// integer, `"true"` is a string. A `null` value counts as absent. A
     /// float without a fraction (`1.0`) is accepted where an integer is
     /// expected, because YAML-to-JSON conversion writes it as `1`.
+    ///
+    /// The message names the field's full path and its container, and
+    /// never the value, which may be a secret.
     ///
     /// ## Why it matters
     ///
@@ -113,6 +118,11 @@ struct Walk<'w, 's> {
     /// Field path of the value being checked, extended and cut back as the
     /// walk goes down and up, so that no path is built unless reported.
     path: String,
+    /// Length of the path of the mapping the walk started at, to tell the
+    /// pod spec's own container lists apart.
+    start_len: usize,
+    /// The container the value being checked is in, if any.
+    container: Option<ContainerInfo>,
     sink: &'w mut Sink<'s>,
 }
 
@@ -120,8 +130,23 @@ impl<'w, 's> Walk<'w, 's> {
     fn new(prefix: &str, sink: &'w mut Sink<'s>) -> Self {
         Walk {
             path: prefix.to_owned(),
+            start_len: prefix.len(),
+            container: None,
             sink,
         }
+    }
+
+    /// Returns the kind of container list the walk is at, when the current
+    /// path is one of the pod spec's container lists.
+    fn container_list(&self) -> Option<ContainerKind> {
+        let field = self.path.get(self.start_len..)?.strip_prefix('.')?;
+        [
+            ContainerKind::Init,
+            ContainerKind::Regular,
+            ContainerKind::Ephemeral,
+        ]
+        .into_iter()
+        .find(|kind| kind.field() == field)
     }
 
     /// Checks the known fields of the mapping `node`.
@@ -133,38 +158,50 @@ impl<'w, 's> Walk<'w, 's> {
             let parent = self.path.len();
             self.path.push('.');
             self.path.push_str(field.name);
-            self.check_value(entry.value, &field.ty, entry.key.pos(), parent + 1);
+            self.check_value(entry.value, &field.ty, entry.key.pos());
             self.path.truncate(parent);
         }
     }
 
     /// Checks one value, reported at `pos` (its key, or the list item),
-    /// then its fields, items or entries. Messages name the value by the
-    /// path from byte `name_start` on, such as `containers[0]`.
-    fn check_value(&mut self, node: NodeRef<'_, '_>, ty: &FieldType, pos: Pos, name_start: usize) {
+    /// then its fields, items or entries. Messages name the value by its
+    /// field path and its container, never by its value, which may be a
+    /// secret.
+    fn check_value(&mut self, node: NodeRef<'_, '_>, ty: &FieldType, pos: Pos) {
         if node.is_null() {
             return;
         }
         if !has_type(node, ty) {
-            let message = message(node, ty, &self.path[name_start..]);
-            self.sink.report(pos, self.path.clone(), message);
+            let message = message(node, ty, &self.path, self.container.as_ref());
+            let finding = self.sink.report(pos, self.path.clone(), message);
+            finding.container.clone_from(&self.container);
             return;
         }
         let parent = self.path.len();
         match ty {
             FieldType::Object(fields) => self.check_fields(node, fields),
             FieldType::List(item_type) => {
+                let container_kind = self.container_list();
                 for (index, item) in node.items().enumerate() {
                     let _ = write!(self.path, "[{index}]");
-                    self.check_value(item, item_type, item.pos(), name_start);
+                    if let Some(kind) = container_kind {
+                        self.container = item.get_str("name").map(|name| ContainerInfo {
+                            name: name.to_owned(),
+                            kind,
+                        });
+                    }
+                    self.check_value(item, item_type, item.pos());
                     self.path.truncate(parent);
+                }
+                if container_kind.is_some() {
+                    self.container = None;
                 }
             }
             FieldType::MapOf(value_type) => {
                 for entry in node.entries() {
                     self.path.push('.');
                     self.path.push_str(&entry.key_str().unwrap_or_default());
-                    self.check_value(entry.value, value_type, entry.key.pos(), parent + 1);
+                    self.check_value(entry.value, value_type, entry.key.pos());
                     self.path.truncate(parent);
                 }
             }
@@ -197,13 +234,15 @@ fn is_integer(value: &Value<'_>) -> bool {
     }
 }
 
-fn message(node: NodeRef<'_, '_>, ty: &FieldType, field: &str) -> String {
-    let value_text = match node.value() {
-        Value::Str(s) => format!(" ({})", quote(s)),
-        Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
-            format!(" ({})", node.scalar_text().unwrap_or_default())
-        }
-        _ => String::new(),
+fn message(
+    node: NodeRef<'_, '_>,
+    ty: &FieldType,
+    path: &str,
+    container: Option<&ContainerInfo>,
+) -> String {
+    let place = match container {
+        Some(container) => format!(" of {} \"{}\"", container.kind.noun(), container.name),
+        None => String::new(),
     };
     let fix = match (ty, node.value()) {
         (FieldType::Bool | FieldType::Int, Value::Str(text)) if unquoted_fits(text, ty) => {
@@ -213,7 +252,7 @@ fn message(node: NodeRef<'_, '_>, ty: &FieldType, field: &str) -> String {
         _ => "",
     };
     format!(
-        "`{field}` is {}{value_text}, but the Kubernetes API expects {}. The API server rejects \
+        "field `{path}`{place} is {}, but the Kubernetes API expects {}. The API server rejects \
          this object, and other rules read the field as unset.{fix}",
         article_type(node),
         ty.describe(),
@@ -239,28 +278,10 @@ fn article_type(node: NodeRef<'_, '_>) -> String {
     format!("{article} {name}")
 }
 
-/// Quotes a string for a message and cuts it to a short prefix, so that a
-/// huge or multi-line value does not flood the output.
-fn quote(text: &str) -> String {
-    const MAX_CHARS: usize = 40;
-    let mut prefix: String = text.chars().take(MAX_CHARS).collect();
-    if prefix.len() < text.len() {
-        prefix.push_str("...");
-    }
-    format!("{prefix:?}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::intake::field_types::CONTAINER;
-
-    #[test]
-    fn quote_cuts_long_strings() {
-        let long = "x".repeat(1000);
-        assert_eq!(quote(&long).len(), 40 + 3 + 2);
-        assert_eq!(quote("true"), "\"true\"");
-    }
 
     #[test]
     fn table_names_are_unique() {

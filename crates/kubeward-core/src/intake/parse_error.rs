@@ -19,7 +19,9 @@ declare_rule! {
     ///   mappings.
     ///
     /// The finding names the file, the line and column where the parser
-    /// stopped, and the parser's reason.
+    /// stopped, and the parser's reason. It is critical, so that a file
+    /// kubeward could not read fails the scan at every `--fail-on`
+    /// threshold: its contents were not checked.
     ///
     /// The scan goes on: other documents of the same file (those separated
     /// by `---`) and other files are still scanned. In a file with invalid
@@ -69,7 +71,7 @@ declare_rule! {
     pub static RULE = {
         id: "parse-error",
         family: Family::Intake,
-        severity: Severity::High,
+        severity: Severity::Critical,
         summary: "Input cannot be parsed",
         remediation: "Fix the syntax at the reported line; `kubectl apply --dry-run=client -f FILE` shows the same error.",
         pss: None,

@@ -1,6 +1,6 @@
 //! Writing to standard output.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
 use anstream::{AutoStream, ColorChoice};
 
@@ -30,6 +30,26 @@ pub fn print(text: &str, color: bool) -> io::Result<()> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
+}
+
+/// Runs `write` on a buffered standard output and flushes it, so that
+/// output is written while it is produced rather than built in memory
+/// first. A reader that closed the pipe early, such as `head`, is not an
+/// error: the rest of the output is dropped.
+pub fn write_stdout(
+    color: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let choice = if color {
+        ColorChoice::Always
+    } else {
+        ColorChoice::Never
+    };
+    let mut stdout = BufWriter::new(AutoStream::new(io::stdout().lock(), choice));
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         result => result,
     }

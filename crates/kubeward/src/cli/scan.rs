@@ -5,20 +5,21 @@
 //! and annotations take out what they cover, a baseline takes out what it
 //! recorded, and the rest is rendered and decides the exit status.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use kubeward::Scanner;
 use kubeward_config::{
     Baseline, BaselineSummary, Config, ExceptionOutcome, Triage, apply_exceptions, fingerprint,
 };
-use kubeward_core::{Finding, KindSet, Profile, RuleConfig, RuleDef, ScanOptions, Severity};
+use kubeward_core::{Finding, KindSet, RuleConfig, RuleDef, ScanOptions, Severity};
 use kubeward_intake::IntakeError;
 use kubeward_report::junit::JunitOptions;
 use kubeward_report::text::TextOptions;
 use kubeward_report::{ScanOutput, Unreadable, github, gitlab, json, junit, sarif, text};
 
 use super::config::{hostname, load, read_baseline, timestamp, today, write_baseline};
-use super::output::{color_enabled, print};
+use super::output::{color_enabled, write_stdout};
 use super::{ScanArgs, ScanFormat, error_status, findings_status};
 
 /// Scans the paths, prints the report and returns the exit status.
@@ -27,11 +28,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let config = load(args, &known)?;
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let today = today()?;
-    let profile = args
-        .profile
-        .map(Profile::from)
-        .or(config.profile)
-        .unwrap_or_default();
+    let profile = config.select_profile(args.profile.as_deref())?;
     let rules: Vec<&'static RuleDef> = known
         .iter()
         .copied()
@@ -43,7 +40,8 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
     .with_config(RuleConfig {
         allowed_registries: config.allowed_registries.clone(),
-        ..RuleConfig::default()
+        sensitive_namespaces: config.sensitive_namespaces.clone(),
+        environment_label_keys: config.environment_label_keys.clone(),
     });
     let scanner = Scanner::with_rules(rules, options);
     let result = scanner.scan_paths_keeping(&args.paths, &KindSet::none());
@@ -75,20 +73,17 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         suppressed,
         ..Triage::default()
     };
-    match (&baseline, &args.baseline) {
-        (Some(baseline), Some(path)) => {
-            let split = baseline.split(findings, fingerprints);
-            (report.findings, triage.fingerprints) = split.new.into_iter().unzip();
-            triage.baseline = Some(BaselineSummary {
-                file: path.display().to_string(),
-                known: split.known,
-                absent: split.absent,
-            });
-        }
-        _ => {
-            report.findings = findings;
-            triage.fingerprints = fingerprints;
-        }
+    if let (Some(baseline), Some(path)) = (&baseline, &args.baseline) {
+        let split = baseline.split(findings, fingerprints);
+        (report.findings, triage.fingerprints) = split.new.into_iter().unzip();
+        triage.baseline = Some(BaselineSummary {
+            file: path.display().to_string(),
+            known: split.known,
+            absent: split.absent,
+        });
+    } else {
+        report.findings = findings;
+        triage.fingerprints = fingerprints;
     }
     let errors = result.errors;
     let unreadable: Vec<Unreadable> = errors.iter().map(unreadable).collect();
@@ -99,7 +94,6 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         triage: &triage,
     };
     let color = args.output == ScanFormat::Text && color_enabled(args.color);
-    let rendered = render(args, &scan, color);
     // Text output lists unreadable inputs itself; the other formats list
     // them too, but a person watching the terminal would not see them there.
     if args.output != ScanFormat::Text {
@@ -107,7 +101,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             eprintln!("error: {error}");
         }
     }
-    print(&rendered, color)?;
+    write_stdout(color, |out| render(args, &scan, color, out))?;
     Ok(if !errors.is_empty() {
         error_status()
     } else if args.write_baseline.is_none() && report.fails(Severity::from(args.fail_on)) {
@@ -117,17 +111,24 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn render(args: &ScanArgs, scan: &ScanOutput<'_>, color: bool) -> String {
-    match args.output {
-        ScanFormat::Text => text::render(
-            scan,
-            TextOptions {
+/// Writes the report in the chosen format. Text, JSON and SARIF are
+/// written while they are produced; the other formats are built first.
+fn render(
+    args: &ScanArgs,
+    scan: &ScanOutput<'_>,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let built = match args.output {
+        ScanFormat::Text => {
+            let options = TextOptions {
                 color,
                 quiet: args.quiet,
-            },
-        ),
-        ScanFormat::Json => json::render(scan),
-        ScanFormat::Sarif => sarif::render(scan),
+            };
+            return text::write(scan, options, out);
+        }
+        ScanFormat::Json => return json::write(scan, out),
+        ScanFormat::Sarif => return sarif::write(scan, out),
         ScanFormat::Junit => junit::render(
             scan,
             &JunitOptions {
@@ -137,7 +138,8 @@ fn render(args: &ScanArgs, scan: &ScanOutput<'_>, color: bool) -> String {
         ),
         ScanFormat::Github => github::render(scan),
         ScanFormat::Gitlab => gitlab::render(scan),
-    }
+    };
+    out.write_all(built.as_bytes())
 }
 
 /// Gives findings the severity the configuration sets for their rule.

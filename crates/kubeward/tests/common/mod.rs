@@ -1,5 +1,7 @@
 //! Helpers shared by the end-to-end tests.
 
+#![allow(dead_code, reason = "each test file uses a different part")]
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;

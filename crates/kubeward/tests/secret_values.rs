@@ -1,0 +1,114 @@
+//! No output format prints a Secret's values or a literal secret, whatever
+//! the layout of the manifest: one-line JSON, flow style, or a List that
+//! puts a Secret and another object on the same line.
+
+mod support;
+
+use support::{TempDir, kubeward_in, run};
+
+/// Values that must never reach the output, and the manifests that hold
+/// them beside objects with findings.
+const CASES: &[(&str, &str, &[&str])] = &[
+    (
+        "one-line-list.json",
+        r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"data":{"password":"aHVudGVyMi1vbmUtbGluZQ=="},"stringData":{"token":"plain-one-line-token"}},{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx","securityContext":{"privileged":true}}]}}]}
+"#,
+        &["aHVudGVyMi1vbmUtbGluZQ==", "plain-one-line-token"],
+    ),
+    (
+        "flow-list.yaml",
+        "apiVersion: v1
+kind: List
+items: [{apiVersion: v1, kind: Secret, metadata: {name: db}, stringData: {password: flow-list-password}}, {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {hostNetwork: true, containers: [{name: c, image: nginx}]}}]
+",
+        &["flow-list-password"],
+    ),
+    (
+        "secret-then-pod.yaml",
+        "apiVersion: v1
+kind: List
+items:
+  - {apiVersion: v1, kind: Secret, metadata: {name: db}, data: {key: c2VjcmV0LWJlc2lkZQ==}}
+  - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: nginx, securityContext: {privileged: true}}]}}
+",
+        &["c2VjcmV0LWJlc2lkZQ=="],
+    ),
+    (
+        "flow-env.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - {name: c, image: nginx, env: [{name: DB_PASSWORD, value: hunter2-flow-env}], securityContext: {privileged: true}}
+",
+        &["hunter2-flow-env"],
+    ),
+    (
+        "flow-configmap.yaml",
+        "apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {mode: a, mode: b, db.password: configmap-flow-password}
+",
+        &["configmap-flow-password"],
+    ),
+    (
+        "duplicate-in-secret-list.json",
+        r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","name":"q"},"spec":{"hostPID":true,"containers":[{"name":"c","image":"nginx"}]}},{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"data":{"password":"ZHVwbGljYXRlLWxpc3Q="}}]}
+"#,
+        &["ZHVwbGljYXRlLWxpc3Q="],
+    ),
+];
+
+const FORMATS: &[&str] = &["text", "json", "sarif", "junit", "github", "gitlab"];
+
+#[test]
+fn secret_values_never_printed() {
+    let dir = TempDir::new("secret-values");
+    for (name, text, secrets) in CASES {
+        dir.write(name, text);
+        for format in FORMATS {
+            let result = run(kubeward_in(dir.path())
+                .args(["scan", "--profile", "all", "-o"])
+                .args([format, name]));
+            assert_eq!(result.code, 1, "{name} -o {format}: {}", result.stderr);
+            for secret in *secrets {
+                assert!(
+                    !result.stdout.contains(secret),
+                    "{name} -o {format} prints {secret:?}:\n{}",
+                    result.stdout
+                );
+                assert!(!result.stderr.contains(secret), "{name} -o {format} stderr");
+            }
+        }
+    }
+}
+
+#[test]
+fn other_lines_still_quoted() {
+    let dir = TempDir::new("secret-values-quotes");
+    dir.write(
+        "list.yaml",
+        "apiVersion: v1
+kind: List
+items:
+  - {apiVersion: v1, kind: Secret, metadata: {name: db}, data: {key: c2VjcmV0}}
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: p}
+    spec:
+      containers:
+        - name: c
+          image: nginx
+          securityContext:
+            privileged: true
+",
+    );
+    let result = run(kubeward_in(dir.path()).args(["scan", "--profile", "all", "list.yaml"]));
+    assert!(
+        result.stdout.contains("            privileged: true"),
+        "the Pod's own lines are still quoted:\n{}",
+        result.stdout
+    );
+}
