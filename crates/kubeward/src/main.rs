@@ -20,6 +20,9 @@ fn main() -> ExitCode {
         Command::Explain(args) => cli::rules::explain(&args),
         Command::Images(args) => cli::images::run(&args),
         Command::Netpol(args) => cli::netpol::run(&args),
+        Command::Node(args) => cli::node::run(&args),
+        Command::Paths(args) => cli::paths::run(&args),
+        Command::Rbac(args) => cli::rbac::run(&args),
         Command::Docs(args) => cli::docs::run(&args),
     };
     match result {

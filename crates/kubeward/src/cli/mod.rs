@@ -4,7 +4,10 @@ pub mod config;
 pub mod docs;
 pub mod images;
 pub mod netpol;
+pub mod node;
 pub mod output;
+pub mod paths;
+pub mod rbac;
 pub mod rules;
 pub mod scan;
 
@@ -53,6 +56,18 @@ pub enum Command {
     /// Network segmentation: allowed connections, reachability with its
     /// explanation, and NetworkPolicy generation.
     Netpol(netpol::NetpolArgs),
+    /// Check the control-plane and node programs running here: their
+    /// settings as in force, config files, and file modes and owners.
+    Node(node::NodeArgs),
+    /// Attack paths from entry points (exposed Services and Ingresses,
+    /// admin UIs, any compromised pod, anonymous API requests) to
+    /// cluster-admin, all Secrets, a node or etcd, each step with its
+    /// reason.
+    Paths(paths::PathsArgs),
+    /// RBAC queries: who may make a request, may one subject make it, and
+    /// what may one subject do, with the binding and rule behind each
+    /// answer.
+    Rbac(rbac::RbacArgs),
     /// Write the rule documentation pages: README.md with an index, and one
     /// page per rule.
     #[command(hide = true)]
@@ -74,10 +89,11 @@ pub struct ScanArgs {
         value_name = "FORMAT"
     )]
     pub output: ScanFormat,
-    /// Set of rules to run [default: the configuration file's `profile`,
-    /// else recommended].
-    #[arg(long, value_enum)]
-    pub profile: Option<ProfileArg>,
+    /// Set of rules to run: recommended, pss-baseline, pss-restricted, all,
+    /// or a profile the configuration file defines [default: the
+    /// configuration file's `profile`, else recommended].
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
     /// Lowest severity that makes the exit status 1.
     #[arg(
         long,
