@@ -147,14 +147,7 @@ impl<'c, 'd, 'a> ContainerCtx<'c, 'd, 'a> {
     /// `grafana/grafana` matches that path below any registry or mirror
     /// prefix; a single name matches the last path component.
     pub fn image_is(&self, pattern: &str) -> bool {
-        if self.repository.is_empty() {
-            return false;
-        }
-        if pattern.contains('/') {
-            self.repository == pattern || self.repository.ends_with(&format!("/{pattern}"))
-        } else {
-            self.repository.rsplit('/').next() == Some(pattern)
-        }
+        repository_matches(&self.repository, pattern)
     }
 
     fn env(&self, name: &str) -> Option<super::args::EnvVar> {
@@ -164,6 +157,23 @@ impl<'c, 'd, 'a> ContainerCtx<'c, 'd, 'a> {
     /// The value of environment variable `name` when set literally.
     fn env_value(&self, name: &str) -> Option<String> {
         self.env(name).and_then(|var| var.value)
+    }
+}
+
+/// Whether `repository` matches `pattern`: a path such as
+/// `grafana/grafana` matches that path below any registry or mirror
+/// prefix, by whole path components; a single name matches the last
+/// component.
+fn repository_matches(repository: &str, pattern: &str) -> bool {
+    if repository.is_empty() {
+        return false;
+    }
+    if pattern.contains('/') {
+        repository
+            .strip_suffix(pattern)
+            .is_some_and(|prefix| prefix.is_empty() || prefix.ends_with('/'))
+    } else {
+        repository.rsplit('/').next() == Some(pattern)
     }
 }
 
@@ -925,4 +935,22 @@ pub fn auth_proxy_kind(ctx: &ContainerCtx<'_, '_, '_>) -> Option<AuthProxyKind> 
         .iter()
         .find(|(pattern, _)| ctx.image_is(pattern))
         .map(|(_, kind)| *kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repository_matches;
+
+    #[test]
+    fn repository_patterns_match_whole_components() {
+        assert!(repository_matches("grafana/grafana", "grafana/grafana"));
+        assert!(repository_matches(
+            "mirror/grafana/grafana",
+            "grafana/grafana"
+        ));
+        assert!(!repository_matches("mygrafana/grafana", "grafana/grafana"));
+        assert!(repository_matches("team/grafana", "grafana"));
+        assert!(!repository_matches("team/grafana-agent", "grafana"));
+        assert!(!repository_matches("", "grafana"));
+    }
 }
