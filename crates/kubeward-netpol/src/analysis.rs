@@ -455,7 +455,13 @@ impl<'m> Analysis<'m> {
                         start <= address && address <= end
                     })
                 }
-                _ => false,
+                // Traffic of a pod on the host network carries its node's
+                // address, which the input does not hold: only a block
+                // with every address of a family is sure to contain it.
+                (Peer::IpBlock { set, .. }, Endpoint::Class(class)) => {
+                    self.model.classes[class].host_network && set.covers_a_whole_family()
+                }
+                (Peer::Pods { .. }, Endpoint::External(_)) => false,
             };
             if matched {
                 return Some(Some(i));
@@ -508,8 +514,14 @@ impl<'m> Analysis<'m> {
                 let Some(peers) = &rule.peers else {
                     return None;
                 };
-                for i in 0..peers.len() {
+                for (i, peer) in peers.iter().enumerate() {
                     out.extend_from_slice(self.peer_classes(id, direction, rule.index, i));
+                    if matches!(peer, Peer::IpBlock { set, .. } if set.covers_a_whole_family()) {
+                        out.extend(
+                            (0..self.model.classes.len())
+                                .filter(|&c| self.model.classes[c].host_network),
+                        );
+                    }
                 }
             }
         }

@@ -12,16 +12,20 @@
 //!   the ingress controller's namespace is not in the input.
 //! - [`Intent::Connlist`]: every connection the current policies allow
 //!   between workloads and to or from external ranges, as it is today.
+//!   Each selector matches only the pods it is written for, so applying
+//!   the output next to the input leaves the connection list unchanged.
 //!
-//! Every generated namespace also allows DNS to `kube-system` pods
-//! labelled `k8s-app: kube-dns` (CoreDNS and kube-dns use that label).
+//! DNS to `kube-system` pods labelled `k8s-app: kube-dns` (CoreDNS and
+//! kube-dns use that label) is allowed for every pod in services mode,
+//! and in connlist mode for the pods whose egress nothing restricts.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::analysis::Analysis;
-use crate::connlist::{self, End};
-use crate::model::{ClassId, Model, NAMESPACE_NAME_LABEL, NamespaceId};
+use crate::analysis::{Analysis, Endpoint};
+use crate::connlist;
+use crate::ip::IpSet;
+use crate::model::{ClassId, Direction, Model, NAMESPACE_NAME_LABEL, NamespaceId};
 use crate::ports::{PortSet, PortValue, Protocol};
 use crate::selector::Labels;
 
@@ -52,30 +56,60 @@ enum PortEntry {
     Named(Protocol, String),
 }
 
+/// A generated pod selector: `matchLabels`, plus keys that must be
+/// absent (`DoesNotExist`) so that pods carrying more labels stay out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct PodSel {
+    labels: Vec<(String, String)>,
+    absent: Vec<String>,
+}
+
+impl PodSel {
+    fn of_labels(labels: Vec<(String, String)>) -> Self {
+        PodSel {
+            labels,
+            absent: Vec::new(),
+        }
+    }
+
+    fn matches(&self, labels: &Labels) -> bool {
+        self.labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && self.absent.iter().all(|k| !labels.contains_key(k))
+    }
+}
+
+/// The pods a generated policy selects, or a peer: a namespace and a
+/// pod selector.
+type Key = (NamespaceId, PodSel);
+
 /// The peers and ports of one allow rule; `None` ports allow every port.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Allow {
-    /// Pod peers: (namespace, pod labels).
-    pods: BTreeSet<(NamespaceId, Vec<(String, String)>)>,
+    /// Pod peers.
+    pods: BTreeSet<Key>,
     /// ipBlock peers.
     blocks: BTreeSet<String>,
     /// A peer for every pod of every namespace: where the ingress
     /// controller runs is not in the input.
     every_namespace: bool,
+    /// A peer for the cluster's DNS pods: `k8s-app: kube-dns` in
+    /// `kube-system`.
+    dns: bool,
     ports: Option<BTreeSet<PortEntry>>,
 }
 
 /// Rules of one generated policy, keyed by the selected pods.
-type Policies = BTreeMap<(NamespaceId, Vec<(String, String)>), Vec<Allow>>;
+type Policies = BTreeMap<Key, Vec<Allow>>;
 
 /// Writes the policies as a YAML stream.
 pub fn generate(analysis: &Analysis<'_>, intent: Intent) -> String {
     let model = analysis.model;
     let mut ingress: Policies = BTreeMap::new();
     let mut egress: Policies = BTreeMap::new();
+    let mut notes = Vec::new();
     match intent {
         Intent::Services => from_services(model, &mut ingress, &mut egress),
-        Intent::Connlist => from_connlist(analysis, &mut ingress, &mut egress),
+        Intent::Connlist => from_connlist(analysis, &mut ingress, &mut egress, &mut notes),
     }
     let mut namespaces: BTreeSet<&str> = BTreeSet::new();
     for class in &model.classes {
@@ -84,15 +118,24 @@ pub fn generate(analysis: &Analysis<'_>, intent: Intent) -> String {
         }
     }
     let mut out = String::new();
+    for note in &notes {
+        out.push_str("---\n");
+        for line in note.lines() {
+            let _ = writeln!(out, "# {line}");
+        }
+    }
     for namespace in &namespaces {
         write_default_deny(&mut out, namespace);
-        write_dns(&mut out, namespace);
+        if intent == Intent::Services {
+            write_dns(&mut out, namespace);
+        }
     }
-    for ((namespace, labels), allows) in &ingress {
-        write_policy(&mut out, model, *namespace, labels, allows, true);
+    let mut names: BTreeSet<(NamespaceId, String)> = BTreeSet::new();
+    for (key, allows) in &ingress {
+        write_policy(&mut out, model, &mut names, key, allows, true);
     }
-    for ((namespace, labels), allows) in &egress {
-        write_policy(&mut out, model, *namespace, labels, allows, false);
+    for (key, allows) in &egress {
+        write_policy(&mut out, model, &mut names, key, allows, false);
     }
     out
 }
@@ -105,9 +148,13 @@ fn stable_labels(labels: &Labels) -> Vec<(String, String)> {
         .collect()
 }
 
-fn class_key(model: &Model, class: ClassId) -> (NamespaceId, Vec<(String, String)>) {
+fn stable_map(labels: &Labels) -> Labels {
+    stable_labels(labels).into_iter().collect()
+}
+
+fn class_key(model: &Model, class: ClassId) -> Key {
     let c = &model.classes[class];
-    (c.namespace, stable_labels(&c.labels))
+    (c.namespace, PodSel::of_labels(stable_labels(&c.labels)))
 }
 
 fn from_services(model: &Model, ingress: &mut Policies, egress: &mut Policies) {
@@ -142,11 +189,13 @@ fn from_services(model: &Model, ingress: &mut Policies, egress: &mut Policies) {
         for &backend in &backends {
             let key = (
                 model.classes[backend].namespace,
-                service
-                    .selector
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
+                PodSel::of_labels(
+                    service
+                        .selector
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
             );
             let mut allow = Allow {
                 ports: ports.clone(),
@@ -166,6 +215,7 @@ fn from_services(model: &Model, ingress: &mut Policies, egress: &mut Policies) {
             }
             if service.external {
                 allow.blocks.insert("0.0.0.0/0".to_owned());
+                allow.blocks.insert("::/0".to_owned());
             }
             allow.every_namespace = service.ingress_backend;
             if !allow.pods.is_empty() || !allow.blocks.is_empty() || allow.every_namespace {
@@ -206,63 +256,211 @@ fn hosts(text: &str) -> impl Iterator<Item = &str> {
         .filter(|t| !t.is_empty())
 }
 
-fn from_connlist(analysis: &Analysis<'_>, ingress: &mut Policies, egress: &mut Policies) {
+/// A set of pods that no generated selector can tell apart: the classes
+/// of one namespace with the same stable labels.
+struct Group {
+    key: Key,
+    classes: Vec<ClassId>,
+}
+
+/// The classes (not on the host network) grouped by namespace and stable
+/// labels, each group with a selector that matches its pods and no other
+/// pod of the namespace: classes whose labels include the group's get a
+/// `DoesNotExist` on one of their extra keys.
+fn groups(model: &Model) -> Vec<Group> {
+    let mut by_labels: BTreeMap<(NamespaceId, Labels), Vec<ClassId>> = BTreeMap::new();
+    for (id, class) in model.classes.iter().enumerate() {
+        if !class.host_network {
+            by_labels
+                .entry((class.namespace, stable_map(&class.labels)))
+                .or_default()
+                .push(id);
+        }
+    }
+    by_labels
+        .into_iter()
+        .map(|((namespace, labels), classes)| {
+            let mut selector = PodSel::of_labels(labels.into_iter().collect());
+            let mut absent = BTreeSet::new();
+            for &other in model.classes_in(namespace) {
+                let class = &model.classes[other];
+                if class.host_network
+                    || classes.contains(&other)
+                    || !selector.matches(&class.labels)
+                {
+                    continue;
+                }
+                // The other class has every label of the group and more
+                // stable ones, since its stable labels differ.
+                if let Some((key, _)) = stable_labels(&class.labels)
+                    .into_iter()
+                    .find(|(k, _)| !selector.labels.iter().any(|(l, _)| l == k))
+                {
+                    absent.insert(key);
+                }
+            }
+            selector.absent = absent.into_iter().collect();
+            Group {
+                key: (namespace, selector),
+                classes,
+            }
+        })
+        .collect()
+}
+
+/// Whether every class of a group is allowed the same traffic, since one
+/// selector covers them all.
+fn uniform(
+    group: &Group,
+    classes: usize,
+    matrix: &BTreeMap<(ClassId, ClassId), PortSet>,
+    externals: &dyn Fn(Direction, ClassId) -> Vec<(IpSet, PortSet)>,
+) -> bool {
+    let none = PortSet::none();
+    let get = |s: ClassId, d: ClassId| matrix.get(&(s, d)).unwrap_or(&none);
+    let first = group.classes[0];
+    let inner = get(first, first);
+    group
+        .classes
+        .iter()
+        .all(|&a| group.classes.iter().all(|&b| get(a, b) == inner))
+        && group.classes[1..].iter().all(|&c| {
+            [Direction::Ingress, Direction::Egress]
+                .iter()
+                .all(|&d| externals(d, c) == externals(d, first))
+                && (0..classes)
+                    .filter(|o| !group.classes.contains(o))
+                    .all(|o| get(o, c) == get(o, first) && get(c, o) == get(first, o))
+        })
+}
+
+/// Adds `pods` or `blocks` with `ports` to the rules of `key`, merging
+/// rules with the same ports.
+fn add_allow(policies: &mut Policies, key: &Key, ports: Option<BTreeSet<PortEntry>>, peer: Allow) {
+    let rules = policies.entry(key.clone()).or_default();
+    match rules.iter_mut().find(|a| a.ports == ports && !a.dns) {
+        Some(rule) => {
+            rule.pods.extend(peer.pods);
+            rule.blocks.extend(peer.blocks);
+        }
+        None => rules.push(Allow { ports, ..peer }),
+    }
+}
+
+fn from_connlist(
+    analysis: &Analysis<'_>,
+    ingress: &mut Policies,
+    egress: &mut Policies,
+    notes: &mut Vec<String>,
+) {
     let model = analysis.model;
+    let groups = groups(model);
+    let mut group_of: BTreeMap<ClassId, usize> = BTreeMap::new();
+    for (g, group) in groups.iter().enumerate() {
+        for &c in &group.classes {
+            group_of.insert(c, g);
+        }
+    }
+    let mut matrix: BTreeMap<(ClassId, ClassId), PortSet> = BTreeMap::new();
     for (src, dst, ports) in connlist::class_connections(analysis) {
-        if src == dst || model.classes[src].host_network || model.classes[dst].host_network {
-            continue;
-        }
-        let ports = port_entries(&ports);
-        let mut allow_in = Allow {
-            ports: ports.clone(),
-            ..Allow::default()
-        };
-        allow_in.pods.insert(class_key(model, src));
-        ingress
-            .entry(class_key(model, dst))
-            .or_default()
-            .push(allow_in);
-        let mut allow_out = Allow {
-            ports,
-            ..Allow::default()
-        };
-        allow_out.pods.insert(class_key(model, dst));
-        egress
-            .entry(class_key(model, src))
-            .or_default()
-            .push(allow_out);
+        matrix.insert((src, dst), ports);
     }
-    let list = connlist::connlist(analysis);
-    for connection in &list.connections {
-        let (workload, set, is_ingress) = match (&connection.src, &connection.dst) {
-            (End::External(set), End::Workload(w)) => (*w, set, true),
-            (End::Workload(w), End::External(set)) => (*w, set, false),
-            _ => continue,
-        };
-        let class = model.workloads[workload].class;
-        if model.classes[class].host_network {
+    // Pods of one class reach each other too, also when one workload
+    // holds them all.
+    for &c in group_of.keys() {
+        let ports = analysis.allowed(Endpoint::Class(c), Endpoint::Class(c));
+        if !ports.is_empty() {
+            matrix.insert((c, c), ports);
+        }
+    }
+    let externals = |d: Direction, c: ClassId| connlist::external_connections(analysis, d, c);
+    let usable: Vec<bool> = groups
+        .iter()
+        .map(|g| g.classes.len() == 1 || uniform(g, model.classes.len(), &matrix, &externals))
+        .collect();
+    for (g, group) in groups.iter().enumerate() {
+        if !usable[g] {
+            let (namespace, selector) = &group.key;
+            let names: Vec<String> = group
+                .classes
+                .iter()
+                .flat_map(|&c| model.classes[c].workloads.iter())
+                .map(|&w| model.workload_name(w))
+                .collect();
+            notes.push(format!(
+                "No policy is generated for {}: these pods of namespace {} share the\n\
+                 labels {} but are allowed different traffic today (their container\n\
+                 ports or per-revision labels differ), and no selector can tell them\n\
+                 apart. The default deny isolates them; add distinct labels and run\n\
+                 generate again.",
+                names.join(", "),
+                model.namespaces[*namespace].name,
+                label_text(&selector.labels),
+            ));
+        }
+    }
+    for (&(src, dst), ports) in &matrix {
+        let (Some(&gs), Some(&gd)) = (group_of.get(&src), group_of.get(&dst)) else {
             continue;
-        }
-        let mut allow = Allow {
-            ports: port_entries(&connection.ports),
-            ..Allow::default()
         };
-        for range in set.by_family() {
-            allow.blocks.extend(cidrs_of(&range.to_string()));
-        }
-        let target = if is_ingress {
-            &mut *ingress
-        } else {
-            &mut *egress
-        };
-        let entry = target.entry(class_key(model, class)).or_default();
-        if !entry
-            .iter()
-            .any(|a| a.blocks == allow.blocks && a.ports == allow.ports)
+        if !usable[gs]
+            || !usable[gd]
+            || groups[gs].classes[0] != src
+            || groups[gd].classes[0] != dst
         {
-            entry.push(allow);
+            continue;
+        }
+        let entries = port_entries(ports);
+        let mut from = Allow::default();
+        from.pods.insert(groups[gs].key.clone());
+        add_allow(ingress, &groups[gd].key, entries.clone(), from);
+        let mut to = Allow::default();
+        to.pods.insert(groups[gd].key.clone());
+        add_allow(egress, &groups[gs].key, entries, to);
+    }
+    for (g, group) in groups.iter().enumerate() {
+        if !usable[g] {
+            continue;
+        }
+        let class = group.classes[0];
+        for direction in [Direction::Ingress, Direction::Egress] {
+            let target = match direction {
+                Direction::Ingress => &mut *ingress,
+                Direction::Egress => &mut *egress,
+            };
+            for (set, ports) in externals(direction, class) {
+                let mut peer = Allow::default();
+                for range in set.by_family() {
+                    peer.blocks.extend(cidrs_of(&range.to_string()));
+                }
+                add_allow(target, &group.key, port_entries(&ports), peer);
+            }
+        }
+        // Pods whose egress nothing restricts today keep DNS to the
+        // cluster's resolver, which is seldom in the input.
+        if !analysis.is_isolated(class, Direction::Egress)
+            && analysis.admin_policies_of(class).is_empty()
+            && analysis.baseline_policies_of(class).is_empty()
+        {
+            let mut dns = Allow {
+                dns: true,
+                ..Allow::default()
+            };
+            let mut ports = BTreeSet::new();
+            ports.insert(PortEntry::Number(Protocol::Udp, 53, None));
+            ports.insert(PortEntry::Number(Protocol::Tcp, 53, None));
+            dns.ports = Some(ports);
+            egress.entry(group.key.clone()).or_default().push(dns);
         }
     }
+}
+
+fn label_text(labels: &[(String, String)]) -> String {
+    if labels.is_empty() {
+        return "{}".to_owned();
+    }
+    let parts: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    parts.join(",")
 }
 
 /// A range printed as `a-b` becomes the CIDR blocks that cover it.
@@ -329,20 +527,27 @@ fn write_dns(out: &mut String, namespace: &str) {
 fn write_policy(
     out: &mut String,
     model: &Model,
-    namespace: NamespaceId,
-    labels: &[(String, String)],
+    names: &mut BTreeSet<(NamespaceId, String)>,
+    key: &Key,
     allows: &[Allow],
     ingress: bool,
 ) {
-    let ns = &model.namespaces[namespace].name;
+    let (namespace, selector) = key;
+    let ns = &model.namespaces[*namespace].name;
     let direction = if ingress { "ingress" } else { "egress" };
-    let name = policy_name(labels, direction);
+    let base = policy_name(selector, direction);
+    let mut name = base.clone();
+    let mut n = 2;
+    while !names.insert((*namespace, name.clone())) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
     let _ = write!(
         out,
         "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\n  \
          namespace: {ns}\nspec:\n  podSelector:\n"
     );
-    write_labels(out, "    ", labels);
+    write_selector(out, "    ", selector);
     let _ = write!(
         out,
         "  policyTypes:\n    - {}\n  {direction}:\n",
@@ -351,7 +556,7 @@ fn write_policy(
     let peers_field = if ingress { "from" } else { "to" };
     for allow in allows {
         let _ = writeln!(out, "    - {peers_field}:");
-        for (peer_ns, peer_labels) in &allow.pods {
+        for (peer_ns, peer_selector) in &allow.pods {
             let _ = writeln!(out, "        - namespaceSelector:");
             let _ = writeln!(out, "            matchLabels:");
             let _ = writeln!(
@@ -360,7 +565,15 @@ fn write_policy(
                 quote(&model.namespaces[*peer_ns].name)
             );
             let _ = writeln!(out, "          podSelector:");
-            write_labels(out, "            ", peer_labels);
+            write_selector(out, "            ", peer_selector);
+        }
+        if allow.dns {
+            let _ = writeln!(
+                out,
+                "        - namespaceSelector:\n            matchLabels:\n              \
+                 {NAMESPACE_NAME_LABEL}: kube-system\n          podSelector:\n            \
+                 matchLabels:\n              k8s-app: kube-dns"
+            );
         }
         for block in &allow.blocks {
             let _ = writeln!(out, "        - ipBlock:\n            cidr: {block}");
@@ -399,20 +612,32 @@ fn write_policy(
     }
 }
 
-fn write_labels(out: &mut String, indent: &str, labels: &[(String, String)]) {
-    if labels.is_empty() {
+fn write_selector(out: &mut String, indent: &str, selector: &PodSel) {
+    if selector.labels.is_empty() && selector.absent.is_empty() {
         // An empty selector: every pod of the namespace.
         let _ = writeln!(out, "{indent}matchLabels: {{}}");
         return;
     }
-    let _ = writeln!(out, "{indent}matchLabels:");
-    for (k, v) in labels {
-        let _ = writeln!(out, "{indent}  {k}: {}", quote(v));
+    if !selector.labels.is_empty() {
+        let _ = writeln!(out, "{indent}matchLabels:");
+        for (k, v) in &selector.labels {
+            let _ = writeln!(out, "{indent}  {k}: {}", quote(v));
+        }
+    }
+    if !selector.absent.is_empty() {
+        let _ = writeln!(out, "{indent}matchExpressions:");
+        for k in &selector.absent {
+            let _ = writeln!(
+                out,
+                "{indent}  - key: {k}\n{indent}    operator: DoesNotExist"
+            );
+        }
     }
 }
 
 /// A DNS-label-safe policy name from the selected labels.
-fn policy_name(labels: &[(String, String)], direction: &str) -> String {
+fn policy_name(selector: &PodSel, direction: &str) -> String {
+    let labels = &selector.labels;
     let preferred = [
         "app.kubernetes.io/name",
         "app",
@@ -429,7 +654,11 @@ fn policy_name(labels: &[(String, String)], direction: &str) -> String {
                 .map(|(_, v)| v.as_str())
         })
         .or_else(|| labels.first().map(|(_, v)| v.as_str()))
-        .unwrap_or("all-pods");
+        .unwrap_or(if selector.absent.is_empty() {
+            "all-pods"
+        } else {
+            "unlabelled-pods"
+        });
     let mut name: String = value
         .to_ascii_lowercase()
         .chars()

@@ -140,6 +140,10 @@ pub struct NetworkPolicy {
     pub types: PolicyTypes,
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
+    /// Rule sections with rules that an explicit `policyTypes` leaves
+    /// out, so the API server keeps them and nothing enforces them, with
+    /// where each section is.
+    pub ignored: Vec<(Direction, Pos)>,
     /// The object, at `spec.podSelector` (or `spec`, or `kind`).
     pub site: Site,
 }
@@ -283,6 +287,40 @@ impl Model {
         )
     }
 
+    /// One warning for each rule section that `policyTypes` leaves out
+    /// ([`NetworkPolicy::ignored`]).
+    pub fn ignored_sections(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for (id, policy) in self.policies.iter().enumerate() {
+            for &(direction, pos) in &policy.ignored {
+                let field = direction.field();
+                let kept = if direction == Direction::Ingress {
+                    "Egress"
+                } else {
+                    "Ingress"
+                };
+                let name = match direction {
+                    Direction::Ingress => "Ingress",
+                    Direction::Egress => "Egress",
+                };
+                out.push(Problem {
+                    site: Site {
+                        object: policy.site.object,
+                        pos,
+                        path: format!("spec.{field}"),
+                    },
+                    message: format!(
+                        "spec.{field} of NetworkPolicy {} is ignored: policyTypes lists {kept} \
+                         only, so the policy neither isolates {field} nor allows any of it; add \
+                         {name} to policyTypes or remove spec.{field}",
+                        self.policy_name(id)
+                    ),
+                });
+            }
+        }
+        out
+    }
+
     /// `namespace/name` of a policy.
     pub fn policy_name(&self, id: PolicyId) -> String {
         let p = &self.policies[id];
@@ -307,7 +345,9 @@ impl Model {
 
     /// Whether a peer matches the pods of `class`. Pods on the host
     /// network match no pod peer: most network plugins cannot tell their
-    /// traffic from the node's.
+    /// traffic from the node's. They match an `ipBlock` only when it
+    /// holds every address of a family, since node addresses are not in
+    /// the input.
     pub fn peer_matches_class(
         &self,
         peer: &Peer,
@@ -323,7 +363,7 @@ impl Model {
                     && self.scope_matches(namespaces, policy_namespace, class.namespace)
                     && pods.matches(&class.labels)
             }
-            Peer::IpBlock { .. } => false,
+            Peer::IpBlock { set, .. } => class.host_network && set.covers_a_whole_family(),
         }
     }
 }

@@ -49,13 +49,14 @@ pub(crate) fn read(model: &mut Model, index: usize, object: &StoredObject, names
     match parse(object, namespace, index) {
         Ok(policy) => model.policies.push(policy),
         Err(why) => model.problems.push(Problem {
-            site: site(index, why.pos, why.path),
             message: format!(
                 "NetworkPolicy {} is invalid, so the API server rejects it and it isolates \
-                 nothing: {}",
+                 nothing: {}: {}",
                 object.name().unwrap_or("<unnamed>"),
+                why.path,
                 why.message
             ),
+            site: site(index, why.pos, why.path),
         }),
     }
 }
@@ -89,6 +90,20 @@ fn parse(
     } else {
         "kind"
     };
+    let mut ignored = Vec::new();
+    if types.explicit {
+        for (direction, rules, kept) in [
+            (Direction::Ingress, &ingress, types.ingress),
+            (Direction::Egress, &egress, types.egress),
+        ] {
+            if !kept && !rules.is_empty() {
+                let pos = spec_node
+                    .and_then(|s| s.entry(direction.field()))
+                    .map_or(spec_pos, |e| e.key.pos());
+                ignored.push((direction, pos));
+            }
+        }
+    }
     Ok(NetworkPolicy {
         name: object.name().unwrap_or("<unnamed>").to_owned(),
         namespace,
@@ -96,6 +111,7 @@ fn parse(
         types,
         ingress,
         egress,
+        ignored,
         site: site(index, selector_pos, path),
     })
 }

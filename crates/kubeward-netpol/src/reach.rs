@@ -39,6 +39,12 @@ impl Target {
         if let Ok(address) = text.parse::<IpAddr>() {
             return Ok(Target::External(address));
         }
+        if let Ok(net) = text.parse::<ipnet::IpNet>() {
+            return Err(format!(
+                "`{text}` is a CIDR block; an external end is one IP address, such as {}",
+                net.network()
+            ));
+        }
         if text.contains(['=', '!', '(']) || text.contains(" in ") {
             let selector = Selector::parse_query(text)?;
             return Ok(Target::Labels {
@@ -144,7 +150,8 @@ pub struct PairAnswer {
 }
 
 /// Answers whether `sources` reach `destinations`, for every pair of
-/// distinct ends.
+/// ends; a workload paired with itself asks whether its pods reach each
+/// other.
 pub fn reach(
     analysis: &Analysis<'_>,
     sources: &[End],
@@ -155,7 +162,7 @@ pub fn reach(
     let mut out = Vec::new();
     for src in sources {
         for dst in destinations {
-            if src == dst {
+            if src == dst && matches!(src, End::External(_)) {
                 continue;
             }
             let (Some(s), Some(d)) = (endpoint(model, src), endpoint(model, dst)) else {
@@ -221,7 +228,11 @@ pub fn render_text(model: &Model, answers: &[PairAnswer], port: Option<(Protocol
             None if answer.allowed.is_empty() => "denied".to_owned(),
             None => format!("allowed: {}", answer.allowed),
         };
-        let _ = writeln!(out, "{src} => {dst} : {verdict}");
+        if answer.src == answer.dst {
+            let _ = writeln!(out, "{src} => {dst} (between its own pods) : {verdict}");
+        } else {
+            let _ = writeln!(out, "{src} => {dst} : {verdict}");
+        }
         if let Some(trace) = &answer.egress {
             explain_side(&mut out, model, trace, Direction::Egress, &src, &dst);
         }

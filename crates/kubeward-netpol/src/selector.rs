@@ -51,6 +51,22 @@ pub struct SelectorError {
     pub message: String,
 }
 
+/// Why a label value that is not a string is rejected, with what YAML
+/// read it as.
+fn not_a_string(node: NodeRef<'_, '_>) -> String {
+    let text = node.scalar_text().unwrap_or_default();
+    match node.type_name() {
+        "boolean" => format!(
+            "the value was read as a boolean ({text}): YAML reads unquoted y, n, yes, no, on, \
+             off, true and false as booleans; quote it to make it a string"
+        ),
+        "integer" | "number" => {
+            format!("the value was read as a number ({text}); quote it to make it a string")
+        }
+        other => format!("the value must be a string, not a {other}"),
+    }
+}
+
 impl Selector {
     /// The selector that matches everything.
     pub fn everything() -> Self {
@@ -126,11 +142,7 @@ impl Selector {
                     .map(str::to_owned)
                     .or_else(|| label.value.is_null().then(String::new))
                 else {
-                    return Err(error(
-                        label.value.pos(),
-                        &field,
-                        "the value must be a string",
-                    ));
+                    return Err(error(label.value.pos(), &field, &not_a_string(label.value)));
                 };
                 check_value(&value).map_err(|m| error(label.value.pos(), &field, &m))?;
                 requirements.push(Requirement {
@@ -281,11 +293,7 @@ fn parse_expression(node: NodeRef<'_, '_>, index: usize) -> Result<Requirement, 
         }
         for item in entry.value.items() {
             let Some(value) = item.as_str() else {
-                return Err(error(
-                    item.pos(),
-                    &values_field,
-                    "every value must be a string",
-                ));
+                return Err(error(item.pos(), &values_field, &not_a_string(item)));
             };
             check_value(value).map_err(|m| error(item.pos(), &values_field, &m))?;
             values.push(value.to_owned());

@@ -13,7 +13,11 @@ declare_rule! {
     ///
     /// - NetworkPolicies whose `podSelector` selects none of them;
     /// - `podSelector` peers without a `namespaceSelector`, which select
-    ///   pods of the policy's own namespace, that select none of them.
+    ///   pods of the policy's own namespace, that select none of them;
+    /// - `ingress` or `egress` sections that an explicit `policyTypes`
+    ///   leaves out (for example `policyTypes: [Egress]` with `ingress`
+    ///   rules): their peers select nothing, whatever their labels, and
+    ///   are not checked one by one.
     ///
     /// Namespaces without workloads in the input are skipped, so scanning
     /// policies apart from the workloads they protect reports nothing. A
@@ -104,7 +108,7 @@ declare_rule! {
         family: Family::Network,
         severity: Severity::Low,
         summary: "NetworkPolicy selector matches no pod",
-        remediation: "Correct the selector to the labels of the pods it is meant for, or delete the stale policy or peer.",
+        remediation: "Correct the selector to the labels of the pods it is meant for, or delete the stale policy or peer; for an ignored section, list its direction in policyTypes or remove it.",
         pss: None,
         recommended: false,
         status: RuleStatus::Stable,
@@ -147,7 +151,20 @@ fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
             };
             super::report(inventory, sink, &policy.site, message);
         }
+        for problem in model.ignored_sections() {
+            if problem.site.object == policy.site.object
+                && policy
+                    .ignored
+                    .iter()
+                    .any(|&(_, pos)| pos == problem.site.pos)
+            {
+                super::report(inventory, sink, &problem.site, problem.message);
+            }
+        }
         for direction in [Direction::Ingress, Direction::Egress] {
+            if policy.ignored.iter().any(|&(d, _)| d == direction) {
+                continue;
+            }
             let rules = match direction {
                 Direction::Ingress => &policy.ingress,
                 Direction::Egress => &policy.egress,

@@ -139,7 +139,7 @@ fn load(input: &InputArgs) -> (ScanResult, bool) {
 
 fn report_model(model: &Model, result: &ScanResult) {
     let objects = result.inventory.objects();
-    for problem in &model.problems {
+    for problem in model.problems.iter().chain(&model.ignored_sections()) {
         let file = objects
             .get(problem.site.object)
             .map_or("?", |o| o.file().as_ref());
