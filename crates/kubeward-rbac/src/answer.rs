@@ -193,22 +193,14 @@ impl GrantView {
     /// "ClusterRoleBinding b (file:line) binds ClusterRole r rules[0]
     /// (file:line): verbs [...] on [...]".
     fn source_text(&self) -> String {
-        let mut text = format!(
+        format!(
             "{} ({}) binds {} {}: {}",
             self.binding.text,
             self.binding.place(),
             self.role.text,
             self.rule.describe(&self.role),
             self.rule.summary
-        );
-        if !self.rule.resource_names.is_empty() {
-            let _ = write!(
-                text,
-                " [only the objects named {}]",
-                self.rule.resource_names.join(", ")
-            );
-        }
-        text
+        )
     }
 }
 

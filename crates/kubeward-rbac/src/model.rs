@@ -3,8 +3,9 @@
 //!
 //! Reading is lenient: a part that cannot be read (a subject that is not a
 //! mapping, a verb that is not a string) is left out and recorded as a
-//! [`Problem`], and the rest of the object is still read. The API server
-//! would reject such an object as a whole; the `rbac-invalid-object` rule
+//! [`Problem`], and the rest of the object is still read, so that every
+//! problem is found. The API server rejects such an object as a whole, so
+//! [`crate::Policy`] leaves it out, and the `rbac-invalid-object` rule
 //! reports every problem.
 
 use std::fmt::{self, Write};
@@ -146,6 +147,13 @@ impl<'i> PolicyRule<'i> {
         )
     }
 
+    /// `only the objects named a, b` for a rule with `resourceNames`: the
+    /// one wording of that limit in every answer and finding.
+    pub fn names_limit(&self) -> Option<String> {
+        (!self.resource_names.is_empty())
+            .then(|| format!("only the objects named {}", self.resource_names.join(", ")))
+    }
+
     /// The rule in the compact form of `kubectl describe`:
     /// `verbs [get list] on secrets (core group)`.
     pub fn summary(&self) -> String {
@@ -167,7 +175,7 @@ impl<'i> PolicyRule<'i> {
             groups.join(" ")
         );
         if !self.resource_names.is_empty() {
-            let _ = write!(out, ", only named [{}]", self.resource_names.join(" "));
+            let _ = write!(out, ", {}", self.names_limit().unwrap_or_default());
         }
         out
     }
@@ -326,7 +334,7 @@ pub struct Subject<'i> {
 impl<'i> Subject<'i> {
     /// The namespace of a ServiceAccount subject: its own, else the
     /// RoleBinding's. `None` when neither is set (a ClusterRoleBinding
-    /// subject without a namespace, which matches nobody).
+    /// subject without a namespace, which the API server rejects).
     pub fn service_account_namespace(&self, binding: &Binding<'i>) -> Option<&'i str> {
         self.namespace
             .filter(|ns| !ns.is_empty())

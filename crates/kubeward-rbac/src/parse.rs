@@ -1,5 +1,8 @@
 //! Reading Roles, ClusterRoles, RoleBindings and ClusterRoleBindings from
-//! their trees, with the checks the API server's validation makes.
+//! their trees, with the checks the API server's validation makes
+//! (`pkg/apis/rbac/validation/validation.go`). An object with any problem
+//! is rejected by the API server as a whole, and [`crate::Policy`] leaves
+//! it out.
 //!
 //! Defaults are applied as the API server applies them: an empty
 //! `roleRef.apiGroup` means `rbac.authorization.k8s.io`, and so does an
@@ -93,7 +96,7 @@ impl Reader<'_> {
                     item.pos(),
                     format!("{}[{index}]", join(path, key)),
                     format!(
-                        "items of `{key}` must be strings, not a {}; this item is ignored",
+                        "items of `{key}` must be strings, not a {}",
                         item.type_name()
                     ),
                 ),
@@ -114,11 +117,7 @@ impl Reader<'_> {
         self.problem(
             entry.value.pos(),
             key,
-            format!(
-                "`{key}` must be a list, not a {}; the API server rejects this object \
-                 and kubeward reads it as if `{key}` were empty",
-                entry.value.type_name()
-            ),
+            format!("`{key}` must be a list, not a {}", entry.value.type_name()),
         );
         Vec::new()
     }
@@ -249,11 +248,7 @@ fn read_rule<'i>(
 fn validate_rule(reader: &mut Reader<'_>, kind: RoleKind, rule: &PolicyRule<'_>, path: &str) {
     let pos = rule.node.pos();
     if rule.verbs.is_empty() {
-        reader.problem(
-            pos,
-            join(path, "verbs"),
-            "the rule has no verbs, so it grants nothing",
-        );
+        reader.problem(pos, join(path, "verbs"), "the rule has no verbs");
     }
     if !rule.non_resource_urls.is_empty() {
         if kind == RoleKind::Role {
@@ -280,15 +275,11 @@ fn validate_rule(reader: &mut Reader<'_>, kind: RoleKind, rule: &PolicyRule<'_>,
         reader.problem(
             pos,
             join(path, "apiGroups"),
-            "the rule has no apiGroups, so it grants nothing; use [\"\"] for the core group",
+            "the rule has no apiGroups; use [\"\"] for the core group",
         );
     }
     if rule.resources.is_empty() {
-        reader.problem(
-            pos,
-            join(path, "resources"),
-            "the rule has no resources, so it grants nothing",
-        );
+        reader.problem(pos, join(path, "resources"), "the rule has no resources");
     }
 }
 
@@ -375,7 +366,7 @@ fn read_requirement<'i>(
                 join(path, "operator"),
                 format!(
                     "unknown selector operator {:?}; expected In, NotIn, Exists or \
-                     DoesNotExist. The aggregation controller stops at this selector",
+                     DoesNotExist",
                     other.unwrap_or("")
                 ),
             );
@@ -448,7 +439,7 @@ fn read_role_ref<'i>(
         reader.problem(
             origin.object.pos(),
             "roleRef",
-            "roleRef is missing or not a mapping, so the binding grants nothing",
+            "roleRef is missing or not a mapping",
         );
         return None;
     };
@@ -466,8 +457,7 @@ fn read_role_ref<'i>(
             locate(node, "kind"),
             "roleRef.kind",
             format!(
-                "a {} cannot refer to kind {role_kind:?}; expected {}. The binding grants \
-                 nothing",
+                "a {} cannot refer to kind {role_kind:?}; expected {}",
                 kind.as_str(),
                 allowed.join(" or ")
             ),
@@ -532,8 +522,7 @@ fn read_subject<'i>(
                 reader.problem(
                     node.pos(),
                     join(&path, "namespace"),
-                    "a ServiceAccount subject of a ClusterRoleBinding needs a namespace; \
-                     without one it matches no account",
+                    "a ServiceAccount subject of a ClusterRoleBinding needs a namespace",
                 );
             }
         }
@@ -551,10 +540,7 @@ fn read_subject<'i>(
         SubjectKind::Other => reader.problem(
             locate(node, "kind"),
             join(&path, "kind"),
-            format!(
-                "unknown subject kind {kind_text:?}; expected User, Group or ServiceAccount. \
-                 This subject matches nobody"
-            ),
+            format!("unknown subject kind {kind_text:?}; expected User, Group or ServiceAccount"),
         ),
     }
     Some(Subject {

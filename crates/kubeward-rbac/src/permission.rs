@@ -295,24 +295,32 @@ pub struct AllowedRequest<'p, 'i> {
 }
 
 impl PermissionGrant<'_, '_> {
-    /// The allowed requests, grouped by resource: `get, list, watch
-    /// secrets; create pods/exec`.
+    /// The allowed requests, grouped by resource and by the objects they
+    /// are limited to: `get, list, watch secrets; create pods/exec (only
+    /// the objects named web)`.
     pub fn requests_text(&self) -> String {
-        let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+        let mut groups: Vec<(String, Option<String>, Vec<&str>)> = Vec::new();
         for allowed in &self.allowed {
             let target = allowed.request.target_text();
+            let limit = allowed.rule.names_limit();
             let verb = allowed.request.verb;
-            match groups.iter_mut().find(|(t, _)| *t == target) {
-                Some((_, verbs)) => verbs.push(verb),
-                None => groups.push((target, vec![verb])),
+            match groups
+                .iter_mut()
+                .find(|(t, l, _)| *t == target && *l == limit)
+            {
+                Some((_, _, verbs)) => verbs.push(verb),
+                None => groups.push((target, limit, vec![verb])),
             }
         }
         let mut out = String::new();
-        for (index, (resource, verbs)) in groups.iter().enumerate() {
+        for (index, (resource, limit, verbs)) in groups.iter().enumerate() {
             if index > 0 {
                 out.push_str("; ");
             }
             let _ = write!(out, "{} {resource}", verbs.join(", "));
+            if let Some(limit) = limit {
+                let _ = write!(out, " ({limit})");
+            }
         }
         out
     }

@@ -291,7 +291,9 @@ impl<'i> Policy<'i> {
     }
 
     /// Problems found while reading the input's RBAC objects, each with the
-    /// object it is in.
+    /// object it is in. The API server rejects these objects, so the
+    /// policy leaves them out: none of them is among [`Policy::roles`] or
+    /// [`Policy::bindings`].
     pub fn problems(&self) -> &[(Origin<'i>, Problem)] {
         &self.problems
     }
@@ -522,9 +524,17 @@ fn read_objects<'i>(
             continue;
         };
         let origin = Origin { object, builtin };
+        // The API server rejects an object with any problem as a whole, so
+        // such an object grants nothing and replaces no earlier one.
         match kind {
-            RbacKind::Role(kind) => roles.extend(read_role(kind, origin, &mut found)),
-            RbacKind::Binding(kind) => bindings.extend(read_binding(kind, origin, &mut found)),
+            RbacKind::Role(kind) => {
+                let role = read_role(kind, origin, &mut found);
+                roles.extend(role.filter(|_| found.is_empty()));
+            }
+            RbacKind::Binding(kind) => {
+                let binding = read_binding(kind, origin, &mut found);
+                bindings.extend(binding.filter(|_| found.is_empty()));
+            }
         }
         problems.extend(found.drain(..).map(|problem| (origin, problem)));
     }

@@ -10,7 +10,10 @@
 //!   that subresource. `pods/*` and `*/*` are not wildcards: they match
 //!   only a subresource literally named `*`, which no API serves;
 //! - a rule with `resourceNames` matches only requests for one of those
-//!   names, so never a request without a name (list, watch, create);
+//!   names, so never a request without a name: create and
+//!   deletecollection of a resource never have one (the name of a new
+//!   object is in its body, not in the URL), and list and watch have one
+//!   only with a `metadata.name=NAME` field selector;
 //! - a non-resource URL matches when the rule lists `*`, the path exactly,
 //!   or a prefix ending in `*`.
 
@@ -81,13 +84,28 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// The same request for `name`.
+    /// The same request for `name`, or without a name when the request
+    /// cannot carry one ([`Request::can_carry_name`]).
     #[must_use]
     pub fn with_name(mut self, query: NameQuery<'a>) -> Self {
+        let carries = self.can_carry_name();
         if let Target::Resource { name, .. } = &mut self.target {
-            *name = query;
+            *name = if carries { query } else { NameQuery::Unnamed };
         }
         self
+    }
+
+    /// Whether the request can carry an object name. The API server reads
+    /// the name from the URL, and `create` and `deletecollection` of a
+    /// resource (not a subresource, which is under a named object) have
+    /// none there, so rules with `resourceNames` never allow them.
+    pub fn can_carry_name(&self) -> bool {
+        match self.target {
+            Target::Resource { subresource, .. } => {
+                !(subresource.is_empty() && matches!(self.verb, "create" | "deletecollection"))
+            }
+            Target::NonResource { .. } => false,
+        }
     }
 
     /// Whether `rule` allows this request.
@@ -102,6 +120,11 @@ impl<'a> Request<'a> {
                 subresource,
                 name,
             } => {
+                let name = if self.can_carry_name() {
+                    name
+                } else {
+                    NameQuery::Unnamed
+                };
                 group_matches(&rule.api_groups, group)
                     && resource_matches(&rule.resources, resource, subresource)
                     && name_matches(&rule.resource_names, name)

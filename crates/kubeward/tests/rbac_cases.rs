@@ -627,3 +627,134 @@ fn builtin_policy_alone() {
     let (code, _) = rbac_json(&["can-i", "--as", "system:anonymous", "get", "/metrics"]);
     assert_eq!(code, 1);
 }
+
+/// Objects the API server rejects grant nothing through `kubeward rbac`
+/// either, and are still reported on standard error.
+#[test]
+fn rejected_objects_grant_nothing() {
+    let input = write_input(
+        "rejected",
+        r#"apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r, namespace: z}
+rules:
+- apiGroups: ["*"]
+  resources: ["*"]
+  verbs: ["*"]
+- nonResourceURLs: ["/x"]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb-to-invalid-role, namespace: z}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects:
+- {kind: User, name: henry}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crb-sa-nons}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+- {kind: ServiceAccount, name: lost}
+"#,
+    );
+    let (code, stderr) = rbac_stderr(&[
+        "can-i",
+        "--as",
+        "henry",
+        "delete",
+        "secrets",
+        "-n",
+        "z",
+        arg(&input),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("rules[1].nonResourceURLs"), "{stderr}");
+    let (code, answer) = rbac_json(&["who-can", "get", "pods", arg(&input)]);
+    assert_eq!(code, 0);
+    let subjects = who_can_subjects(&answer);
+    assert!(
+        !subjects.iter().any(|(s, _)| s.contains("lost")),
+        "{subjects:?}"
+    );
+    let result = scan_rbac(std::slice::from_ref(&input));
+    assert!(findings_of(&result, "rbac-cluster-admin").is_empty());
+    assert_eq!(findings_of(&result, "rbac-invalid-object").len(), 2);
+}
+
+/// A create request has no name in its URL, so `--name` does not make a
+/// rule with `resourceNames` allow it; kubeward says it ignores the name.
+#[test]
+fn create_ignores_name() {
+    let input = write_input(
+        "named-create",
+        "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: named-create, namespace: w}
+rules:
+- apiGroups: ['']
+  resources: [secrets]
+  resourceNames: [x]
+  verbs: [create, deletecollection, get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: nc, namespace: w}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: named-create}
+subjects: [{kind: User, name: ivy}]
+",
+    );
+    for verb in ["create", "deletecollection"] {
+        let (code, stderr) = rbac_stderr(&[
+            "can-i",
+            "--as",
+            "ivy",
+            verb,
+            "secrets",
+            "-n",
+            "w",
+            "--name",
+            "x",
+            arg(&input),
+        ]);
+        assert_eq!(code, 1, "{verb}: {stderr}");
+        assert!(stderr.contains("note: --name x is ignored"), "{stderr}");
+    }
+    let (code, stderr) = rbac_stderr(&[
+        "can-i",
+        "--as",
+        "ivy",
+        "get",
+        "secrets",
+        "-n",
+        "w",
+        "--name",
+        "x",
+        arg(&input),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("ignored"), "{stderr}");
+    let (_, answer) = rbac_json(&["who-can", "create", "secrets", "-n", "w", arg(&input)]);
+    let subjects = who_can_subjects(&answer);
+    assert!(!has_subject(&subjects, "User ivy"), "{subjects:?}");
+}
+
+/// A subject or resource that names an existing file or directory is
+/// most likely a forgotten argument: kubeward warns.
+#[test]
+fn path_as_subject_or_resource_warns() {
+    let input = write_input("path-arg", "");
+    let dir = input.parent().expect("the input has a directory");
+    let (_, stderr) = rbac_stderr(&["show", arg(&input)]);
+    assert!(
+        stderr.contains("warning: the subject") && stderr.contains("is also the name of a file"),
+        "{stderr}"
+    );
+    let (_, stderr) = rbac_stderr(&["can-i", "--as", arg(dir), "get", "pods"]);
+    assert!(stderr.contains("name of a directory"), "{stderr}");
+    let (_, stderr) = rbac_stderr(&["who-can", "get", arg(&input)]);
+    assert!(stderr.contains("warning: the resource"), "{stderr}");
+    let (_, stderr) = rbac_stderr(&["show", "alice", arg(&input)]);
+    assert!(!stderr.contains("warning: the"), "{stderr}");
+}

@@ -97,14 +97,6 @@ pub fn grant_text(grant: &PermissionGrant<'_, '_>, cluster_scoped: bool) -> Stri
         grant.subject.resolve(grant.binding),
         scope_text(grant.binding, cluster_scoped || full)
     );
-    if grant.only_named_objects() {
-        let names: Vec<&str> = grant
-            .allowed
-            .iter()
-            .flat_map(|a| a.rule.resource_names.iter().copied())
-            .collect();
-        let _ = write!(text, " (only the objects named {})", names.join(", "));
-    }
     let _ = write!(
         text,
         ": {} binds {}",

@@ -29,8 +29,10 @@ declare_rule! {
     /// `kubectl apply` fails on these objects, so what the manifest says is
     /// not what the cluster has: a binding that was meant to limit access
     /// never exists, or one that was meant to grant it breaks a deployment.
-    /// kubeward's other `rbac` rules read the valid parts of such objects,
-    /// which the cluster would never see.
+    /// Such an object grants nothing in the cluster, so kubeward leaves it
+    /// out too: the other `rbac` rules, `kubeward rbac` and
+    /// `kubeward paths` never grant through it, and a binding to a
+    /// rejected role grants nothing.
     ///
     /// ## Failing example
     ///
@@ -68,7 +70,9 @@ declare_rule! {
     /// ## Known limitations
     ///
     /// Only the checks listed above are made; name formats (such as
-    /// ServiceAccount names that are not DNS labels) are not checked.
+    /// ServiceAccount names that are not DNS labels) are not checked, so an
+    /// object whose only fault is such a name is read as valid and grants
+    /// what it says.
     ///
     /// ## References
     ///

@@ -77,7 +77,8 @@ pub struct RequestArgs {
     /// Name of the object the request is for, which rules with
     /// `resourceNames` match. Without it, `who-can` also lists rules
     /// limited to named objects, and `can-i` checks a request without
-    /// a name (list, create), which such rules never allow.
+    /// a name, which such rules never allow. Ignored, with a note, for
+    /// `create` and `deletecollection`, whose requests carry no name.
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 }
@@ -186,11 +187,23 @@ impl ParsedRequest {
         if args.verb.is_empty() {
             anyhow::bail!("empty verb: name a verb such as `get` or `create`");
         }
-        Ok(ParsedRequest {
+        warn_if_path("resource", &args.resource);
+        let mut parsed = ParsedRequest {
             verb: args.verb.clone(),
             target: parse_target(&args.resource)?,
             name: args.name.clone(),
-        })
+        };
+        if let Some(name) = &parsed.name {
+            if !parsed.request(NameQuery::Unnamed).can_carry_name() {
+                eprintln!(
+                    "note: --name {name} is ignored: a {} request carries no object name, so \
+                     rules with resourceNames never allow it",
+                    parsed.verb
+                );
+                parsed.name = None;
+            }
+        }
+        Ok(parsed)
     }
 
     fn request(&self, unnamed: NameQuery<'static>) -> Request<'_> {
@@ -215,6 +228,21 @@ impl ParsedRequest {
             TargetArg::NonResource { .. } => true,
         }
     }
+}
+
+/// Warns when a subject or resource argument names an existing file or
+/// directory: the paths come after the question, so a forgotten argument
+/// turns a path into a subject or resource.
+fn warn_if_path(what: &str, arg: &str) {
+    let path = std::path::Path::new(arg);
+    if arg == "-" || !path.exists() {
+        return;
+    }
+    let kind = if path.is_dir() { "directory" } else { "file" };
+    eprintln!(
+        "warning: the {what} {arg:?} is also the name of a {kind}; it is read as a {what}, \
+         not as input. Give the {what} first, then the paths"
+    );
 }
 
 fn render(
@@ -253,6 +281,7 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn can_i(args: &CanIArgs) -> anyhow::Result<ExitCode> {
+    warn_if_path("subject", &args.subject);
     let subject = parse_subject(&args.subject)?;
     let identity = subject.identity(&args.groups);
     let parsed = ParsedRequest::parse(&args.request)?;
@@ -280,6 +309,7 @@ fn can_i(args: &CanIArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    warn_if_path("subject", &args.subject);
     let subject = parse_subject(&args.subject)?;
     let identity = subject.identity(&args.groups);
     let (result, unreadable) = load(&args.policy);
