@@ -14,14 +14,18 @@
 //! This crate does the IO; `kubeward-components` parses and merges.
 
 mod files;
+mod installed;
 mod paths;
 mod process;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use kubeward_core::component::{FileState, SettingSource};
 use kubeward_core::{Component, Warning};
 
+pub use installed::expand_specifiers;
 pub use paths::Resolver;
 
 /// The inputs of a node audit.
@@ -62,6 +66,16 @@ pub struct NodeAudit {
     /// found under the root when no running component was read, to scan
     /// as a `kubeward scan` would.
     pub installed: Vec<PathBuf>,
+    /// Static pod manifests read as components when no running component
+    /// was found, to check with the object rules too.
+    pub manifests: Vec<PathBuf>,
+    /// Inputs asked for that could not be read, such as a process given
+    /// with `--pid` that does not exist, as (input, reason).
+    pub failed: Vec<(String, String)>,
+    /// The files read or examined: command lines, units, manifests,
+    /// environment files, config files, and the files whose mode and owner
+    /// were read.
+    pub files_read: BTreeSet<PathBuf>,
     pub warnings: Vec<Warning>,
 }
 
@@ -85,13 +99,48 @@ pub fn audit(options: &NodeOptions) -> NodeAudit {
     }
     let mut found: Vec<(Component, Resolver)> = Vec::new();
     if let Some(proc_dir) = &options.proc_dir {
-        process::read_processes(proc_dir, options, &mut found, &mut out.warnings);
+        process::read_processes(proc_dir, options, &mut found, &mut out);
+    } else if !options.pids.is_empty() {
+        out.failed.push((
+            "--pid".to_owned(),
+            "no process table to read processes from; give --proc".to_owned(),
+        ));
     }
     for path in &options.command_lines {
         process::read_saved(path, options, &mut found, &mut out.warnings);
     }
+    // With no running component (and no process asked for by id), the
+    // components installed under the root are what the node runs.
+    if found.is_empty() && options.pids.is_empty() {
+        let installed = paths::installed_files(&options.root);
+        out.installed = installed::read(
+            &options.root,
+            &installed,
+            &mut found,
+            &mut out.warnings,
+            &mut out.files_read,
+            &mut out.manifests,
+        );
+        if found.is_empty() && out.installed.is_empty() && out.manifests.is_empty() {
+            out.warnings.push(warning(&format!(
+                "found no running component and no static pod manifest, systemd unit or \
+                 k3s or RKE2 config under {}; nothing was checked",
+                options.root.display()
+            )));
+        }
+    }
     for (mut component, resolver) in found {
         files::add_files(&mut component, &resolver, &users);
+        for file in &component.files {
+            if matches!(file.state, FileState::Stat(_)) {
+                out.files_read.insert(resolver.resolve(&file.path));
+            }
+        }
+        for setting in component.settings() {
+            if let SettingSource::ConfigFile { path, .. } = &setting.source {
+                out.files_read.insert(resolver.resolve(path));
+            }
+        }
         for name in REFERENCED_SETTINGS {
             let Some(setting) = component.setting(name) else {
                 continue;
@@ -106,16 +155,6 @@ pub fn audit(options: &NodeOptions) -> NodeAudit {
             }
         }
         out.components.push(component);
-    }
-    if out.components.is_empty() {
-        out.installed = paths::installed_files(&options.root);
-        if out.installed.is_empty() {
-            out.warnings.push(warning(&format!(
-                "found no running component and no static pod manifest, systemd unit or \
-                 k3s or RKE2 config under {}; nothing was checked",
-                options.root.display()
-            )));
-        }
     }
     out
 }

@@ -11,7 +11,7 @@ use kubeward_components::source::{cmdline, k3s, static_pod};
 use kubeward_core::{Component, ComponentKind, Warning};
 
 use crate::paths::Resolver;
-use crate::{NodeOptions, display};
+use crate::{NodeAudit, NodeOptions, display};
 
 /// Whether the effective user id in `/proc/self/status` is 0. A status
 /// that cannot be read counts as not root.
@@ -31,7 +31,7 @@ pub fn read_processes(
     proc_dir: &Path,
     options: &NodeOptions,
     found: &mut Vec<(Component, Resolver)>,
-    warnings: &mut Vec<Warning>,
+    out: &mut NodeAudit,
 ) {
     let pids: Vec<u32> = if options.pids.is_empty() {
         match std::fs::read_dir(proc_dir) {
@@ -44,7 +44,7 @@ pub fn read_processes(
                 pids
             }
             Err(err) => {
-                warnings.push(warning(
+                out.warnings.push(warning(
                     proc_dir,
                     format!("cannot list processes: {err}; no running component was read"),
                 ));
@@ -67,17 +67,29 @@ pub fn read_processes(
                 // A process may exit while the table is read, which is
                 // expected unless the process was requested by id.
                 if !options.pids.is_empty() {
-                    warnings.push(warning(
-                        &cmdline,
-                        format!("cannot read process {pid}: {err}"),
-                    ));
+                    let reason = if err.kind() == std::io::ErrorKind::NotFound {
+                        format!("no process {pid} in {}", proc_dir.display())
+                    } else {
+                        format!("cannot read {}: {}", cmdline.display(), describe_io(&err))
+                    };
+                    out.failed.push((format!("process {pid}"), reason));
                 }
                 continue;
             }
         };
         if bytes.is_empty() {
+            if !options.pids.is_empty() {
+                out.failed.push((
+                    format!("process {pid}"),
+                    format!(
+                        "{} is empty: the process is a kernel thread or has exited",
+                        cmdline.display()
+                    ),
+                ));
+            }
             continue;
         }
+        out.files_read.insert(cmdline.clone());
         let text = String::from_utf8_lossy(&bytes);
         let file = display(&cmdline);
         let args = cmdline::split_args(&file, text.trim_end_matches('\0'));
@@ -86,14 +98,14 @@ pub fn read_processes(
         let before = found.len();
         read_args(&args, &label, &resolver, Some(&dir), found);
         if found.len() == before && !options.pids.is_empty() {
-            warnings.push(warning(
+            out.warnings.push(warning(
                 &cmdline,
                 format!("process {pid} runs no component kubeward checks"),
             ));
         }
     }
     if denied > 0 {
-        warnings.push(warning(
+        out.warnings.push(warning(
             proc_dir,
             format!(
                 "permission denied reading the command line of {denied} processes; components \
@@ -182,7 +194,11 @@ fn read_args(
             }
             Err(err) => ConfigInput::Unavailable {
                 path: named,
-                reason: format!("--{name}: {}", describe_io(&err)),
+                reason: format!(
+                    "--{name}: cannot read {}: {}",
+                    path.display(),
+                    describe_io(&err)
+                ),
                 location,
             },
         };

@@ -211,28 +211,46 @@ fn requested_pid_that_runs_nothing_is_warned() {
             .any(|m| m.contains("process 3 runs no component")),
         "{messages:?}"
     );
+    // A process asked for that does not exist is a failure, and nothing
+    // installed under the root is read in its place.
+    assert_eq!(node.failed.len(), 1, "{:?}", node.failed);
+    assert_eq!(node.failed[0].0, "process 4");
     assert!(
-        messages.iter().any(|m| m.contains("cannot read process 4")),
-        "{messages:?}"
+        node.failed[0].1.contains("no process 4"),
+        "{:?}",
+        node.failed
     );
-    assert!(
-        messages.iter().any(|m| m.contains("nothing was checked")),
-        "{messages:?}"
-    );
+    assert!(node.installed.is_empty());
 }
 
 #[test]
-fn mounted_image_without_processes_lists_installed_files() {
+fn mounted_image_without_processes_reads_installed_components() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(
         &root.join("etc/kubernetes/manifests/kube-apiserver.yaml"),
-        "kind: Pod\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\n\
+         spec:\n  containers:\n    - name: kube-apiserver\n      command:\n        - kube-apiserver\n\
+         \x20       - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n",
     );
+    write(&root.join("etc/kubernetes/pki/apiserver.key"), "key\n");
+    std::fs::set_permissions(
+        root.join("etc/kubernetes/pki/apiserver.key"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
     write(&root.join("etc/kubernetes/manifests/notes.txt"), "");
     write(
         &root.join("etc/systemd/system/kubelet.service.d/10-kubeadm.conf"),
-        "[Service]\n",
+        "[Service]\nEnvironmentFile=-/etc/default/%p\nExecStart=\nExecStart=/usr/bin/kubelet $KUBELET_EXTRA_ARGS\n",
+    );
+    write(
+        &root.join("etc/default/kubelet"),
+        "KUBELET_EXTRA_ARGS=--config=/var/lib/kubelet/config.yaml\n",
+    );
+    write(
+        &root.join("var/lib/kubelet/config.yaml"),
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n",
     );
     write(&root.join("etc/systemd/system/sshd.service"), "[Service]\n");
     let node = audit(&NodeOptions {
@@ -241,18 +259,32 @@ fn mounted_image_without_processes_lists_installed_files() {
         pids: Vec::new(),
         command_lines: Vec::new(),
     });
-    let names: Vec<String> = node
-        .installed
+    assert!(node.installed.is_empty(), "{:?}", node.installed);
+    let apiserver = only(&node.components, ComponentKind::ApiServer);
+    let key = apiserver
+        .files
         .iter()
-        .map(|p| p.strip_prefix(root).unwrap().display().to_string())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "etc/kubernetes/manifests/kube-apiserver.yaml",
-            "etc/systemd/system/kubelet.service.d/10-kubeadm.conf"
-        ]
+        .find(|f| f.path == "/etc/kubernetes/pki/apiserver.key")
+        .expect("the key is among the files");
+    assert!(
+        matches!(&key.state, FileState::Stat(stat) if stat.mode == 0o640),
+        "{:?}",
+        key.state
     );
+    let kubelet = only(&node.components, ComponentKind::Kubelet);
+    let port = kubelet.setting("read-only-port").expect("set");
+    assert_eq!(port.values, ["10255"]);
+    assert!(
+        matches!(&port.source, SettingSource::ConfigFile { path, .. } if path == "/var/lib/kubelet/config.yaml"),
+        "{:?}",
+        port.source
+    );
+    assert!(
+        kubelet.undetermined.is_empty(),
+        "{:?}",
+        kubelet.undetermined
+    );
+    assert!(node.files_read.len() >= 5, "{:?}", node.files_read);
 }
 
 #[test]

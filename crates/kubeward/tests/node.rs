@@ -493,7 +493,7 @@ fn real_etcd_with_and_without_tls() {
         key.iter().any(|f| f["message"]
             .as_str()
             .unwrap()
-            .contains("server.key has mode 644")),
+            .contains("server.key (named by --key-file and --peer-key-file) has mode 644")),
         "{:#?}",
         rule_ids(&findings)
     );
@@ -693,4 +693,252 @@ fn api_server_config_files_are_followed() {
     // The key in the file is never printed.
     let text = serde_json::to_string(&findings).unwrap();
     assert!(!text.contains("c2VjcmV0IGlzIHNlY3VyZQ=="));
+}
+
+/// Writes `text` to `relative` under `root` with `mode`.
+fn write_file(root: &Path, relative: &str, text: &str, mode: u32) -> PathBuf {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+    path
+}
+
+/// Runs `kubeward node` with `args` and returns its exit status and JSON
+/// report.
+fn node_report(args: &[&str]) -> (Option<i32>, Value) {
+    let output = kubeward()
+        .arg("node")
+        .args(args)
+        .args(["--profile", "all", "-o", "json"])
+        .output()
+        .expect("kubeward runs");
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "invalid JSON ({err}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), json)
+}
+
+const APISERVER_MANIFEST: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  \
+    namespace: kube-system\nspec:\n  containers:\n    - name: kube-apiserver\n      \
+    image: registry.k8s.io/kube-apiserver:v1.31.0\n      command:\n        - kube-apiserver\n        \
+    - --client-ca-file=/etc/kubernetes/pki/ca.crt\n        \
+    - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n";
+
+/// A disk image of a kubeadm node, with no process running: the drop-in
+/// names an environment file and a config file, which are read under the
+/// root, and the files' modes are checked.
+fn kubeadm_image() -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("temp dir");
+    let dir = root.path();
+    write_file(dir, "etc/kubernetes/pki/ca.key", "key\n", 0o666);
+    write_file(dir, "etc/kubernetes/pki/ca.crt", "crt\n", 0o644);
+    write_file(dir, "etc/kubernetes/pki/apiserver.key", "key\n", 0o600);
+    write_file(
+        dir,
+        "etc/kubernetes/manifests/kube-apiserver.yaml",
+        APISERVER_MANIFEST,
+        0o600,
+    );
+    write_file(
+        dir,
+        "var/lib/kubelet/config.yaml",
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  \
+         anonymous:\n    enabled: true\n",
+        0o644,
+    );
+    write_file(
+        dir,
+        "etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
+        "[Service]\nEnvironment=\"KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml\"\n\
+         EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env\n\
+         EnvironmentFile=-/etc/default/kubelet\nExecStart=\n\
+         ExecStart=/usr/bin/kubelet $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS\n",
+        0o600,
+    );
+    write_file(
+        dir,
+        "var/lib/kubelet/kubeadm-flags.env",
+        "KUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint=unix:///run/containerd/containerd.sock \
+         --read-only-port=10255\"\n",
+        0o600,
+    );
+    root
+}
+
+#[test]
+fn disk_image_is_read_with_files_under_root() {
+    let root = kubeadm_image();
+    let (status, json) = node_report(&["--root", root.path().to_str().unwrap()]);
+    assert_eq!(status, Some(1));
+    let findings = json["findings"].as_array().unwrap();
+    let modes = of_rule(findings, "node-file-permissions");
+    let ca_key: Vec<_> = modes
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("/etc/kubernetes/pki/ca.key has mode 666")
+        })
+        .collect();
+    assert_eq!(ca_key.len(), 1, "{:#?}", rule_ids(findings));
+    assert_eq!(ca_key[0]["severity"], "critical");
+    assert!(
+        modes.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("/var/lib/kubelet/config.yaml has mode 644")),
+        "{:#?}",
+        rule_ids(findings)
+    );
+    // The config file and the environment file were read.
+    let anonymous = of_rule(findings, "kubelet-anonymous-auth");
+    assert_eq!(anonymous.len(), 1, "{:#?}", rule_ids(findings));
+    assert!(
+        anonymous[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("config file /var/lib/kubelet/config.yaml")
+    );
+    assert_eq!(
+        of_rule(findings, "kubelet-read-only-port").len(),
+        1,
+        "{:#?}",
+        rule_ids(findings)
+    );
+    let undetermined = of_rule(findings, "setting-undetermined");
+    assert!(
+        undetermined.iter().all(|f| {
+            let message = f["message"].as_str().unwrap();
+            !message.contains("scanned") && !message.contains("config file")
+        }),
+        "{undetermined:#?}"
+    );
+    // The object rules check the static pod too.
+    assert!(
+        !of_rule(findings, "missing-cpu-request").is_empty(),
+        "{:#?}",
+        rule_ids(findings)
+    );
+    // Two components (the API server and the kubelet) and the Pod; the
+    // manifest, unit, environment file, config file and the files whose
+    // modes were read.
+    assert_eq!(json["stats"]["objects"], 3, "{}", json["stats"]);
+    assert!(
+        json["stats"]["files"].as_u64().unwrap() >= 7,
+        "{}",
+        json["stats"]
+    );
+}
+
+#[test]
+fn unit_specifiers_are_expanded() {
+    let root = tempfile::tempdir().expect("temp dir");
+    write_file(
+        root.path(),
+        "etc/systemd/system/etcd.service",
+        "[Unit]\nDescription=etcd\n[Service]\nEnvironmentFile=-/etc/default/%p\n\
+         ExecStart=/usr/bin/etcd --name=%N $ETCD_OPTS\n",
+        0o644,
+    );
+    write_file(
+        root.path(),
+        "etc/default/etcd",
+        "ETCD_OPTS=\"--listen-client-urls=http://0.0.0.0:2379\"\n",
+        0o644,
+    );
+    let findings = node_findings(&["--root", root.path().to_str().unwrap()]);
+    let plain = of_rule(&findings, "etcd-plain-http-listen");
+    assert_eq!(plain.len(), 1, "{:#?}", rule_ids(&findings));
+    assert!(
+        of_rule(&findings, "setting-undetermined")
+            .iter()
+            .all(|f| !f["message"].as_str().unwrap().contains("%p")),
+        "{:#?}",
+        rule_ids(&findings)
+    );
+}
+
+#[test]
+fn missing_pid_is_an_error_and_checks_nothing_else() {
+    let root = kubeadm_image();
+    let proc_dir = tempfile::tempdir().expect("temp dir");
+    let (status, json) = node_report(&[
+        "--root",
+        root.path().to_str().unwrap(),
+        "--proc",
+        proc_dir.path().to_str().unwrap(),
+        "--pid",
+        "999999",
+    ]);
+    assert_eq!(status, Some(2), "{json}");
+    assert!(json["findings"].as_array().unwrap().is_empty(), "{json}");
+    let unreadable = json["unreadable"].to_string();
+    assert!(unreadable.contains("999999"), "{json}");
+}
+
+#[test]
+fn file_named_by_two_flags_is_reported_once() {
+    let root = tempfile::tempdir().expect("temp dir");
+    write_file(
+        root.path(),
+        "etc/kubernetes/pki/etcd/server.crt",
+        "crt\n",
+        0o777,
+    );
+    write_file(
+        root.path(),
+        "etc/kubernetes/manifests/etcd.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\n  namespace: kube-system\nspec:\n  \
+         containers:\n    - name: etcd\n      image: registry.k8s.io/etcd:3.5.16-0\n      \
+         command:\n        - etcd\n        - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n        \
+         - --peer-cert-file=/etc/kubernetes/pki/etcd/server.crt\n",
+        0o600,
+    );
+    let findings = node_findings(&["--root", root.path().to_str().unwrap()]);
+    let server: Vec<_> = of_rule(&findings, "node-file-permissions")
+        .into_iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("server.crt"))
+        .collect();
+    assert_eq!(server.len(), 1, "{:#?}", rule_ids(&findings));
+    let message = server[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("--cert-file") && message.contains("--peer-cert-file"),
+        "{message}"
+    );
+    assert_eq!(server[0]["severity"], "high");
+}
+
+#[test]
+fn missing_file_of_a_process_is_named() {
+    let proc_dir = tempfile::tempdir().expect("temp dir");
+    write_file(
+        proc_dir.path(),
+        "4242/cmdline",
+        "/usr/bin/kubelet\0--config=/var/lib/kubelet/config.yaml\0",
+        0o644,
+    );
+    let root = tempfile::tempdir().expect("temp dir");
+    let findings = node_findings(&[
+        "--root",
+        root.path().to_str().unwrap(),
+        "--proc",
+        proc_dir.path().to_str().unwrap(),
+    ]);
+    let expected = proc_dir
+        .path()
+        .join("4242/root/var/lib/kubelet/config.yaml");
+    assert!(
+        of_rule(&findings, "setting-undetermined").iter().any(|f| {
+            let message = f["message"].as_str().unwrap();
+            message.contains(expected.to_str().unwrap()) && message.contains("does not exist")
+        }),
+        "{:#?}",
+        rule_ids(&findings)
+    );
 }

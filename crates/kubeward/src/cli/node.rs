@@ -9,7 +9,9 @@ use std::sync::Arc;
 use kubeward::Scanner;
 use kubeward_config::Triage;
 use kubeward_core::component::check_component;
-use kubeward_core::{Profile, Report, RuleDef, ScanOptions, ScanPlan, Severity, scan_bytes_with};
+use kubeward_core::{
+    Check, Profile, Report, RuleDef, ScanOptions, ScanPlan, Severity, scan_bytes_with,
+};
 use kubeward_intake::IntakeError;
 use kubeward_node::{NodeAudit, NodeOptions};
 use kubeward_report::text::TextOptions;
@@ -22,8 +24,8 @@ use super::{ColorArg, ProfileArg, SeverityArg, error_status, findings_status};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when \
-                  no component could be read at all or a config file of the API server could \
-                  not be read."
+                  no component could be read at all, a process given with --pid could not be \
+                  read, or a config file of the API server could not be read."
 )]
 pub struct NodeArgs {
     /// Root of the node's file system: `/` on the node itself, or the
@@ -34,7 +36,8 @@ pub struct NodeArgs {
     /// --root is /, else none].
     #[arg(long, value_name = "DIR")]
     pub proc: Option<PathBuf>,
-    /// Check only this process (repeatable).
+    /// Check only this process (repeatable); no other process and no
+    /// installed file is read.
     #[arg(long = "pid", value_name = "PID")]
     pub pids: Vec<u32>,
     /// A saved command line to check as a program of this node, with its
@@ -108,7 +111,8 @@ pub fn run(args: &NodeArgs) -> anyhow::Result<ExitCode> {
     print(&rendered, color)?;
 
     // A node where nothing could be read is no passing node.
-    let nothing_checked = audit.components.is_empty() && audit.installed.is_empty();
+    let nothing_checked =
+        audit.components.is_empty() && audit.installed.is_empty() && audit.manifests.is_empty();
     Ok(if nothing_checked || !unreadable.is_empty() {
         error_status()
     } else if report.fails(Severity::from(args.fail_on)) {
@@ -128,7 +132,16 @@ pub fn check(
     options: ScanOptions,
 ) -> (Report, Vec<Unreadable>) {
     let mut report = Report::default();
-    let mut unreadable = Vec::new();
+    let mut unreadable: Vec<Unreadable> = audit
+        .failed
+        .iter()
+        .map(|(input, reason)| Unreadable {
+            path: input.clone(),
+            message: reason.clone(),
+        })
+        .collect();
+    report.stats.objects += audit.components.len();
+    report.stats.files += audit.files_read.len();
     for component in &audit.components {
         check_component(component, rules, options, &mut report.findings);
     }
@@ -138,7 +151,9 @@ pub fn check(
             Ok(bytes) => {
                 let name: Arc<str> = Arc::from(file.name.as_str());
                 let scanned = scan_bytes_with(&name, &bytes, &plan);
-                report.stats.files += 1;
+                if !audit.files_read.contains(&file.path) {
+                    report.stats.files += 1;
+                }
                 report.stats.objects += scanned.objects;
                 report.findings.extend(scanned.findings);
                 report.warnings.extend(scanned.warnings);
@@ -149,10 +164,26 @@ pub fn check(
             }),
         }
     }
-    if !audit.installed.is_empty() {
-        let scanner = Scanner::with_rules(rules.to_vec(), options);
-        let (installed, errors) = scanner.scan_paths(&audit.installed);
-        report.stats.files += installed.stats.files;
+    // The manifests' components were checked above, so only the object
+    // rules check the Pods themselves. The manifests count among the files
+    // read already.
+    let object_rules: Vec<&'static RuleDef> = rules
+        .iter()
+        .copied()
+        .filter(|rule| !matches!(rule.check, Check::Component { .. }))
+        .collect();
+    for (paths, rules, new_files) in [
+        (&audit.manifests, object_rules, false),
+        (&audit.installed, rules.to_vec(), true),
+    ] {
+        if paths.is_empty() {
+            continue;
+        }
+        let scanner = Scanner::with_rules(rules, options);
+        let (installed, errors) = scanner.scan_paths(paths);
+        if new_files {
+            report.stats.files += installed.stats.files;
+        }
         report.stats.objects += installed.stats.objects;
         report.findings.extend(installed.findings);
         report.warnings.extend(installed.warnings);

@@ -53,6 +53,11 @@ declare_rule! {
     /// passing. Group and world permissions are compared with the limit bit by
     /// bit, so 640 passes a 644 limit and 604 does not pass a 600 limit.
     ///
+    /// The severity is medium, and rises for files anyone on the node can
+    /// change: high for a world-writable file, critical for a world-writable
+    /// private key, kubeconfig, encryption config or credential file. A file
+    /// that several settings name is reported once, naming each setting.
+    ///
     /// ## References
     ///
     /// - CIS Kubernetes Benchmark v1.12 1.1.1 to 1.1.21: control plane node configuration files
@@ -76,24 +81,40 @@ declare_rule! {
 }
 
 fn check(component: &Component, sink: &mut ComponentSink<'_>) {
+    let mut seen: Vec<&str> = Vec::new();
     for file in &component.files {
+        if seen.contains(&file.path.as_str()) {
+            continue;
+        }
+        seen.push(&file.path);
+        // The same file may be named by several settings with different
+        // roles; the strictest limit applies.
+        let same: Vec<&ComponentFile> = component
+            .files
+            .iter()
+            .filter(|other| other.path == file.path)
+            .collect();
+        let file = same
+            .iter()
+            .copied()
+            .min_by_key(|f| limit_of(f.role).mode.unwrap_or(0o7777))
+            .unwrap_or(file);
+        let named_by = named_by(component, &file.path);
         let limit = limit_of(file.role);
         match &file.state {
             FileState::Stat(stat) => {
                 if let Some(max) = limit.mode {
                     if stat.mode & !max != 0 {
-                        report_mode(component, sink, file, stat.mode, max);
+                        report_mode(component, sink, file, stat.mode, max, &named_by);
                     }
                 }
-                // uid and gid 0 are root whatever the node's user database
-                // calls them.
                 let is_root = stat.uid == 0 && stat.gid == 0;
                 let root_allowed = limit.owners.contains(&"root:root");
                 if !(limit.owners.contains(&stat.owner().as_str()) || is_root && root_allowed) {
                     sink.report(
                         &file.location,
                         format!(
-                            "{}: {} {} is owned by {}; make {} its owner",
+                            "{}: {} {}{named_by} is owned by {}; make {} its owner",
                             component.kind,
                             file.role.describe(),
                             file.path,
@@ -106,7 +127,7 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
             FileState::DeclaredMode(mode) => {
                 if let Some(max) = limit.mode {
                     if mode & !max != 0 {
-                        report_mode(component, sink, file, *mode, max);
+                        report_mode(component, sink, file, *mode, max, &named_by);
                     }
                 }
             }
@@ -115,12 +136,41 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     }
 }
 
+/// " (named by --cert-file and --peer-cert-file)" when more than one
+/// setting of the component names `path`, else nothing.
+fn named_by(component: &Component, path: &str) -> String {
+    let names: Vec<String> = component
+        .settings()
+        .iter()
+        .filter(|setting| setting.values.iter().any(|value| value == path))
+        .map(|setting| format!("--{}", setting.name))
+        .collect();
+    match names.as_slice() {
+        [] | [_] => String::new(),
+        [first @ .., last] => format!(" (named by {} and {last})", first.join(", ")),
+    }
+}
+
+/// Whether the file contains credentials or keys that give an identity or
+/// decrypt Secrets.
+fn contains_credentials(role: FileRole) -> bool {
+    matches!(
+        role,
+        FileRole::PrivateKey
+            | FileRole::AdminKubeconfig
+            | FileRole::Kubeconfig
+            | FileRole::CredentialFile
+            | FileRole::EncryptionConfig
+    )
+}
+
 fn report_mode(
     component: &Component,
     sink: &mut ComponentSink<'_>,
     file: &ComponentFile,
     mode: u32,
     max: u32,
+    named_by: &str,
 ) {
     let content = match file.role {
         FileRole::EncryptionConfig => " (it holds the keys Secrets are encrypted with)",
@@ -130,16 +180,24 @@ fn report_mode(
         FileRole::CredentialFile => " (it holds static credentials)",
         _ => "",
     };
-    sink.report(
+    let finding = sink.report(
         &file.location,
         format!(
-            "{}: {} {} has mode {mode:o}{content}; allow no more than {max:o}, as in `chmod {max:o} {}`",
+            "{}: {} {}{named_by} has mode {mode:o}{content}; allow no more than {max:o}, as in `chmod {max:o} {}`",
             component.kind,
             file.role.describe(),
             file.path,
             file.path
         ),
     );
+    // Anyone on the node can replace a world-writable file.
+    if mode & 0o002 != 0 {
+        finding.severity = if contains_credentials(file.role) {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+    }
 }
 
 /// The most a file of a role may allow, and the owners it may have (the
