@@ -5,6 +5,8 @@
 //! etcd is the exception: given `--config-file`, it reads only that file
 //! and ignores every other flag and environment variable.
 
+use std::collections::HashMap;
+
 use kubeward_core::component::{ComponentFile, KubeVersion, Setting, SettingSource, Undetermined};
 use kubeward_core::{Component, ComponentKind, Location};
 
@@ -78,6 +80,8 @@ pub struct Sources {
     pub unresolved: Vec<(String, String, Location)>,
     pub files: Vec<ComponentFile>,
     pub config_only: bool,
+    /// Arguments and fields the program rejects or ignores, with why.
+    pub problems: Vec<(Location, String)>,
 }
 
 impl Sources {
@@ -93,7 +97,15 @@ impl Sources {
             unresolved: Vec::new(),
             files: Vec::new(),
             config_only: false,
+            problems: Vec::new(),
         }
+    }
+
+    /// Adds a parsed command line: its flags, and the arguments the
+    /// program rejects.
+    pub fn add_command_line(&mut self, line: crate::flags::CommandLine) {
+        self.problems.extend(line.problems);
+        self.add_flags(line.flags);
     }
 
     /// Adds command-line flags from the command line itself.
@@ -120,6 +132,14 @@ pub fn build(sources: Sources) -> Component {
     component.version = sources.version;
     component.config_only = sources.config_only;
     component.files = sources.files;
+    component.problems = sources.problems;
+    if kind == ComponentKind::ApiServer {
+        for (flag, _) in &sources.flags {
+            if let Some(problem) = spaced_list_item(kind, flag) {
+                component.problems.push((flag.location.clone(), problem));
+            }
+        }
+    }
     let has_config = sources.config.is_used();
     for (name, value) in spec::defaults(kind, sources.version, has_config) {
         component.set(Setting {
@@ -218,42 +238,79 @@ fn apply_config_value(component: &mut Component, path: &str, value: &ConfigValue
     });
 }
 
+/// Lists whose items kube-apiserver matches against names it knows,
+/// without trimming spaces.
+const NAMED_ITEM_LISTS: &[&str] = &[
+    "enable-admission-plugins",
+    "disable-admission-plugins",
+    "admission-control",
+    "authorization-mode",
+];
+
+/// Describes a list flag with an item that has spaces around it, such as
+/// `--enable-admission-plugins=NodeRestriction, AlwaysPullImages`: pflag
+/// keeps the space, and the API server rejects " AlwaysPullImages" as
+/// unknown and exits.
+fn spaced_list_item(kind: ComponentKind, flag: &FlagUse) -> Option<String> {
+    let name = spec::canonical(kind, &flag.name);
+    if !NAMED_ITEM_LISTS.contains(&name) {
+        return None;
+    }
+    let value = flag.value.as_deref()?;
+    let spaced = value
+        .split(',')
+        .find(|item| !item.trim().is_empty() && item.trim() != *item)?;
+    let fixed: Vec<&str> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .collect();
+    Some(format!(
+        "`--{name}` is given `{value}`: the item \"{spaced}\" keeps its spaces, and {kind} \
+         rejects it as unknown and exits; write `--{name}={}`",
+        fixed.join(",")
+    ))
+}
+
 /// Applies flags in order with pflag's semantics: the last use of a scalar
 /// wins, a list's first use in this layer replaces the earlier value and
-/// later uses add to it, a map's uses merge key by key.
+/// later uses add to it, a map's uses merge key by key. Each setting's
+/// value for the layer is gathered first and set once, so a flag repeated
+/// many times costs time in proportion to its uses.
 fn apply_flags(component: &mut Component, flags: &[(FlagUse, SettingSource)]) {
     let kind = component.kind;
-    let mut seen: Vec<String> = Vec::new();
+    // Settings in order of their first use, with their values so far and
+    // the use that set them last.
+    let mut layer: Vec<(String, Kind, Vec<String>, &FlagUse, &SettingSource)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for (flag, source) in flags {
-        let name = spec::canonical(kind, &flag.name).to_owned();
-        let spec_kind = spec::setting(kind, &name).map_or(Kind::Scalar, |spec| spec.kind);
+        let name = spec::canonical(kind, &flag.name);
+        let spec_kind = spec::setting(kind, name).map_or(Kind::Scalar, |spec| spec.kind);
         let value = match (&flag.value, spec_kind) {
             (Some(value), _) => value.clone(),
             (None, Kind::Bool) => "true".to_owned(),
             (None, _) => String::new(),
         };
-        let first_use = !seen.contains(&name);
-        if first_use {
-            seen.push(name.clone());
+        let slot = if let Some(&slot) = index.get(name) {
+            slot
+        } else {
+            index.insert(name.to_owned(), layer.len());
+            layer.push((name.to_owned(), spec_kind, Vec::new(), flag, source));
+            layer.len() - 1
+        };
+        let entry = &mut layer[slot];
+        match spec_kind {
+            Kind::List | Kind::Map => entry.2.push(value),
+            _ => entry.2 = vec![value],
         }
-        let values = match spec_kind {
-            Kind::List if !first_use => {
-                let mut values = component
-                    .setting(&name)
-                    .map(|s| s.values.clone())
-                    .unwrap_or_default();
-                values.push(value);
-                values
-            }
-            Kind::Map => merge_map(
-                if first_use {
-                    &[]
-                } else {
-                    component.setting(&name).map_or(&[][..], |s| &s.values[..])
-                },
-                &value,
-            ),
-            _ => vec![value],
+        entry.3 = flag;
+        entry.4 = source;
+    }
+    for (name, spec_kind, values, flag, source) in layer {
+        let values = if spec_kind == Kind::Map {
+            merge_pairs(values.iter().flat_map(|text| text.split(',')))
+        } else {
+            values
         };
         component.set(Setting {
             name,
@@ -267,19 +324,24 @@ fn apply_flags(component: &mut Component, flags: &[(FlagUse, SettingSource)]) {
 /// Merges `key=value,key=value` text into `pairs`, a later key replacing an
 /// earlier one.
 pub fn merge_map(pairs: &[String], text: &str) -> Vec<String> {
-    let mut out: Vec<String> = pairs.to_vec();
-    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let key = pair.split_once('=').map_or(pair, |(key, _)| key).trim();
-        out.retain(|existing| {
-            existing
-                .split_once('=')
-                .map_or(existing.as_str(), |(k, _)| k)
-                .trim()
-                != key
-        });
-        out.push(pair.to_owned());
+    merge_pairs(pairs.iter().map(String::as_str).chain(text.split(',')))
+}
+
+/// Keeps the last of the `key=value` pairs for each key, in the order of
+/// those last uses; empty pairs are dropped.
+fn merge_pairs<'t>(pairs: impl Iterator<Item = &'t str>) -> Vec<String> {
+    let pairs: Vec<&str> = pairs.map(str::trim).filter(|p| !p.is_empty()).collect();
+    let key = |pair: &'t str| pair.split_once('=').map_or(pair, |(key, _)| key).trim();
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (at, pair) in pairs.iter().enumerate() {
+        last.insert(key(pair), at);
     }
-    out
+    pairs
+        .iter()
+        .enumerate()
+        .filter(|(at, pair)| last.get(key(pair)) == Some(at))
+        .map(|(_, pair)| (*pair).to_owned())
+        .collect()
 }
 
 /// The value of `key` in a map setting such as `feature-gates`.

@@ -54,16 +54,43 @@ pub enum Arity {
 
 /// Parses `args` (without the program name) as a component parses them.
 /// `arity` gives each flag's kind; `go_flag` selects Go's `flag` package
-/// rules (etcd), where `-name` is a long flag.
+/// rules (etcd), where `-name` is a long flag and the first argument that
+/// is not a flag ends the flags.
+///
+/// Every argument that is not a flag or a flag's value is also recorded in
+/// [`CommandLine::problems`]: the programs take no arguments, and exit when
+/// given one.
 pub fn parse_flags(args: &[Arg], arity: &dyn Fn(&str) -> Arity, go_flag: bool) -> CommandLine {
     let mut line = CommandLine::default();
     let mut index = 0;
+    // The last flag read, when it is a bare boolean: a word after it is
+    // probably meant as its value.
+    let mut bare_bool: Option<&str> = None;
     while index < args.len() {
         let arg = &args[index];
         index += 1;
         let text = arg.text.as_str();
+        let after_bool = bare_bool.take();
         if text == "--" {
-            line.positional.extend(args[index..].iter().cloned());
+            let rest = &args[index..];
+            if let Some(first) = rest.iter().find(|a| !a.text.is_empty()) {
+                line.problems.push((
+                    first.location.clone(),
+                    format!(
+                        "`--` ends the flags, so {}, and {}; remove the `--`",
+                        if rest.len() > 1 {
+                            format!(
+                                "`{}` and the arguments after it are not flags",
+                                shown(&first.text)
+                            )
+                        } else {
+                            format!("`{}` is an argument, not a flag", shown(&first.text))
+                        },
+                        exits(go_flag, &first.text),
+                    ),
+                ));
+            }
+            line.positional.extend(rest.iter().cloned());
             break;
         }
         let body = if let Some(long) = text.strip_prefix("--") {
@@ -75,23 +102,43 @@ pub fn parse_flags(args: &[Arg], arity: &dyn Fn(&str) -> Arity, go_flag: bool) -
                 line.problems.push((
                     arg.location.clone(),
                     format!(
-                        "`{text}` has one dash; Kubernetes components read `-{}` as a \
+                        "`{}` has one dash; Kubernetes components read `-{}` as a \
                          one-letter shorthand and reject this argument, so the program \
-                         does not start with it",
-                        short.chars().next().unwrap_or('?')
+                         does not start with it; write `-{}`",
+                        shown(text),
+                        short.chars().next().unwrap_or('?'),
+                        shown(text),
                     ),
                 ));
                 continue;
             }
         } else {
+            // An argument holding `$` may be a variable that expands to
+            // flags, as `$(VAR)` in a container or `${VAR}` in a unit.
+            if !text.is_empty() && !text.contains('$') {
+                line.problems.push((
+                    arg.location.clone(),
+                    positional_problem(args, index - 1, after_bool, go_flag),
+                ));
+            }
             line.positional.push(arg.clone());
+            if go_flag {
+                // Go's flag package stops at the first argument that is not
+                // a flag: the rest are arguments too.
+                line.positional.extend(args[index..].iter().cloned());
+                break;
+            }
             continue;
         };
         let (name, value) = match body.split_once('=') {
             Some((name, value)) => (name, Some(value.to_owned())),
             None => (body, None),
         };
-        let value = match (value, arity(name)) {
+        let kind = arity(name);
+        if value.is_none() && kind == Arity::Bool {
+            bare_bool = Some(name);
+        }
+        let value = match (value, kind) {
             (None, Arity::Value) => take_value(args, &mut index, true),
             (None, Arity::Unknown) => take_value(args, &mut index, false),
             (value, _) => value,
@@ -103,6 +150,54 @@ pub fn parse_flags(args: &[Arg], arity: &dyn Fn(&str) -> Arity, go_flag: bool) -
         });
     }
     line
+}
+
+/// An argument as a message quotes it: credentials in URLs are masked.
+fn shown(text: &str) -> String {
+    crate::mask_userinfo(text).into_owned()
+}
+
+/// What the program does when given argument `first`.
+fn exits(go_flag: bool, first: &str) -> String {
+    if go_flag {
+        format!("etcd exits with \"'{}' is not a valid flag\"", shown(first))
+    } else {
+        "the program takes no arguments and exits (\"does not take any arguments\")".to_owned()
+    }
+}
+
+/// Describes the argument at `at`, which is not a flag: what the program
+/// reads, and how to write what was probably meant.
+fn positional_problem(args: &[Arg], at: usize, after_bool: Option<&str>, go_flag: bool) -> String {
+    let text = &args[at].text;
+    let ignored = if go_flag {
+        let later = args[at + 1..]
+            .iter()
+            .filter(|a| a.text.starts_with('-'))
+            .count();
+        match later {
+            0 => String::new(),
+            1 => ", and the flag after it is not read".to_owned(),
+            n => format!(", and the {n} flags after it are not read"),
+        }
+    } else {
+        String::new()
+    };
+    match after_bool {
+        Some(flag) => format!(
+            "`--{flag} {}`: `--{flag}` is a boolean flag, which takes no separate value, so \
+             it is true and `{}` is an argument{ignored}; {}; write `--{flag}={}`",
+            shown(text),
+            shown(text),
+            exits(go_flag, text),
+            shown(text),
+        ),
+        None => format!(
+            "`{}` is not a flag but an argument{ignored}; {}",
+            shown(text),
+            exits(go_flag, text)
+        ),
+    }
 }
 
 /// Whether `short` is `v` or `h` with an optional value, the only
@@ -327,6 +422,32 @@ mod tests {
         let line = parse_flags(&args(&["-anonymous-auth=false", "-v=2"]), &arity, false);
         assert_eq!(flags(&line), [("v".into(), Some("2".into()))]);
         assert_eq!(line.problems.len(), 1);
+    }
+
+    #[test]
+    fn go_flag_stops_at_first_argument() {
+        let line = parse_flags(
+            &args(&["-name=a", "-peer-client-cert-auth", "false", "-name=b"]),
+            &arity,
+            true,
+        );
+        assert_eq!(
+            flags(&line),
+            [
+                ("name".into(), Some("a".into())),
+                ("peer-client-cert-auth".into(), None)
+            ]
+        );
+        assert_eq!(line.positional.len(), 2);
+        assert_eq!(line.problems.len(), 1);
+        assert!(line.problems[0].1.contains("'false' is not a valid flag"));
+    }
+
+    #[test]
+    fn empty_and_variable_arguments_are_not_problems() {
+        let line = parse_flags(&args(&["", "$(EXTRA_ARGS)", "--a=1"]), &arity, false);
+        assert_eq!(line.positional.len(), 2);
+        assert!(line.problems.is_empty(), "{:?}", line.problems);
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub static READER: ComponentReader = ComponentReader {
 pub fn from_object(object: &Object<'_, '_>) -> Vec<Component> {
     match (object.api_group(), object.kind()) {
         ("kubeadm.k8s.io", "ClusterConfiguration") => kubeadm::components(object),
+        ("kubeadm.k8s.io", "InitConfiguration" | "JoinConfiguration") => {
+            kubeadm::node_components(object)
+        }
         ("kind.x-k8s.io", "Cluster") => kind::components(object),
         (
             "kubelet.config.k8s.io" | "kubescheduler.config.k8s.io" | "kubeproxy.config.k8s.io",

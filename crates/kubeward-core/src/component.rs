@@ -166,7 +166,9 @@ impl SettingSource {
             SettingSource::Installer(name) => format!("argument {name} adds by default"),
             SettingSource::Default => match version {
                 Some(version) => format!("default of Kubernetes {version}"),
-                None => "default (version unknown, newest defaults assumed)".to_owned(),
+                None => {
+                    "default of the newest Kubernetes release, as the version is unknown".to_owned()
+                }
             },
         }
     }
@@ -371,6 +373,10 @@ pub struct Component {
     pub undetermined: Vec<Undetermined>,
     /// Files the component uses, with their state where known.
     pub files: Vec<ComponentFile>,
+    /// Arguments and configuration fields the program rejects or ignores,
+    /// each with where it is written and a sentence that says what the
+    /// program does with it.
+    pub problems: Vec<(Location, String)>,
 }
 
 /// The effective state of one setting.
@@ -395,6 +401,7 @@ impl Component {
             settings: Vec::new(),
             undetermined: Vec::new(),
             files: Vec::new(),
+            problems: Vec::new(),
         }
     }
 

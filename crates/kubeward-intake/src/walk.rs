@@ -69,11 +69,20 @@ pub fn is_unit_path(path: &Path) -> bool {
             .is_some_and(|name| name.ends_with(".service.d"))
 }
 
+/// Whether a file is a saved command line (`NAME.cmdline`, a copy of
+/// `/proc/PID/cmdline`), which the component reader checks.
+pub fn is_cmdline_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("cmdline"))
+}
+
 /// Expands the paths given on the command line into the inputs to read.
 ///
 /// A file is read whatever its extension; a directory is walked
 /// recursively for `.yaml`, `.yml` and `.json` files and for systemd units
-/// (`.service` files and their `.service.d/*.conf` drop-ins), skipping
+/// (`.service` files and their `.service.d/*.conf` drop-ins) and saved
+/// command lines (`.cmdline` files), skipping
 /// hidden files and directories such as `.git`; `-` is stdin. Each
 /// directory's files come out sorted, so scans are reproducible.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<IntakeError>) {
@@ -107,7 +116,11 @@ fn walk_dir(root: &Path, inputs: &mut Vec<InputPath>, errors: &mut Vec<IntakeErr
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && (is_manifest_path(entry.path()) || is_unit_path(entry.path())) {
+                if is_file
+                    && (is_manifest_path(entry.path())
+                        || is_unit_path(entry.path())
+                        || is_cmdline_path(entry.path()))
+                {
                     inputs.push(InputPath::File(entry.into_path()));
                 }
             }

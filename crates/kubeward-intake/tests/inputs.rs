@@ -72,6 +72,30 @@ fn directories_are_walked_recursively() {
 }
 
 #[test]
+fn directories_include_units_and_saved_command_lines() {
+    let dir = TempDir::new("components");
+    for name in [
+        "kubelet.service",
+        "kubelet.service.d/10-flags.conf",
+        "proc/kube-apiserver.cmdline",
+        "other.conf",
+        "cmdline",
+    ] {
+        dir.write(name, "x\n");
+    }
+    let (inputs, errors) = collect_inputs(std::slice::from_ref(&dir.0));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        relative_files(&dir.0, &inputs),
+        vec![
+            "kubelet.service",
+            "kubelet.service.d/10-flags.conf",
+            "proc/kube-apiserver.cmdline"
+        ]
+    );
+}
+
+#[test]
 fn named_files_are_read_whatever_their_extension() {
     let dir = TempDir::new("named");
     let text = dir.write("manifest.txt", "kind: x\n");

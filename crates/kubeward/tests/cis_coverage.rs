@@ -24,10 +24,25 @@ fn controls(tsv: &str) -> Vec<Control> {
             (cells.first() == Some(&"cis-1.12")).then(|| Control {
                 id: cells[2].to_owned(),
                 title: cells[3].to_owned(),
-                automated: cells[4] == "automated",
+                automated: benchmark_automated(cells[3], cells[4]),
             })
         })
         .collect()
+}
+
+/// Whether the CIS benchmark marks a control Automated. The title ends
+/// with "(Automated)" or "(Manual)" as the benchmark marks it; the `type`
+/// column says whether kube-bench runs an audit command, which it also does
+/// for many Manual controls, so it decides only for a title with no mark.
+fn benchmark_automated(title: &str, kube_bench_type: &str) -> bool {
+    let title = title.trim_end();
+    if title.ends_with("(Manual)") {
+        false
+    } else if title.ends_with("(Automated)") {
+        true
+    } else {
+        kube_bench_type == "automated"
+    }
 }
 
 /// Returns the control ids a rule's References cite, for v1.12 or with no
@@ -154,11 +169,6 @@ const UNCHECKED: &[(&str, &str)] = &[
         "the benchmark sets no value; the right timeout depends on the cluster",
     ),
     (
-        "2.7",
-        "needs the CA files of etcd and of the API server's client CA compared, a check \
-         across two programs that the per-component rules do not make yet",
-    ),
-    (
         "3.1.1",
         "how people authenticate is not written in any file kubeward reads",
     ),
@@ -243,6 +253,20 @@ fn render(controls: &[Control]) -> String {
     )
     .unwrap();
     page
+}
+
+#[test]
+fn control_type_follows_the_benchmark_mark() {
+    let tsv = "benchmark\tfile\tid\ttext\ttype\n\
+               cis-1.12\tmaster\t1.2.1\tEnsure anonymous auth is off (Manual)\tautomated\n\
+               cis-1.12\tmaster\t1.2.2\tEnsure a token file is not set (Automated)\tautomated\n\
+               cis-1.12\tmaster\t1.2.3\tEnsure something\tmanual\n";
+    let controls = controls(tsv);
+    let kinds: Vec<(&str, bool)> = controls
+        .iter()
+        .map(|c| (c.id.as_str(), c.automated))
+        .collect();
+    assert_eq!(kinds, [("1.2.1", false), ("1.2.2", true), ("1.2.3", false)]);
 }
 
 #[test]

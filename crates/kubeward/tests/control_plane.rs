@@ -178,6 +178,10 @@ const WEAK: &[(&str, &[&str])] = &[
         &["encryption-identity-first"],
     ),
     (
+        "kind-cluster-configs/pkg/internal/apis/config/encoding/testdata/v1alpha4/valid-kind-workers-patches.yaml",
+        &["kubelet-authorization-mode"],
+    ),
+    (
         "cks-lab-configs/tutugodfrey-cks-prep/policy.yaml",
         &["audit-secrets-logged", "audit-no-catch-all"],
     ),

@@ -50,6 +50,59 @@ pub fn read_settings(
     out
 }
 
+/// The fields of a program's configuration file that the program cannot
+/// decode, among the parents of the fields kubeward reads: a string or a
+/// list where a mapping holds the field, as `authorization: Webhook` for
+/// the kubelet's `authorization.mode`. Null parents are left alone: they
+/// decode as empty. Each problem is reported once, at the field.
+pub fn read_problems(
+    kind: ComponentKind,
+    root: NodeRef<'_, '_>,
+    locate: &dyn Fn(Pos, &str) -> Location,
+) -> Vec<(Location, String)> {
+    let mut out: Vec<(Location, String)> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for setting in spec::settings(kind) {
+        let Some(field) = setting.field else {
+            continue;
+        };
+        let keys: Vec<&str> = field.split('.').collect();
+        let mut node = root;
+        for depth in 0..keys.len().saturating_sub(1) {
+            let Some(entry) = node.entry(keys[depth]) else {
+                break;
+            };
+            if entry.value.is_map() {
+                node = entry.value;
+                continue;
+            }
+            if entry.value.is_null() {
+                break;
+            }
+            let path = keys[..=depth].join(".");
+            if !seen.contains(&path) {
+                let shown = entry.value.scalar_text().map_or_else(
+                    || format!("`{path}`"),
+                    |text| format!("`{path}: {}`", crate::mask_userinfo(&text)),
+                );
+                out.push((
+                    locate(entry.key.pos(), &path),
+                    format!(
+                        "{shown} is a {}, not a mapping with `{}`; {} cannot decode the \
+                         file and does not start",
+                        entry.value.type_name(),
+                        keys[depth + 1..].join("."),
+                        kind.program(),
+                    ),
+                ));
+                seen.push(path);
+            }
+            break;
+        }
+    }
+    out
+}
+
 /// Reads the settings kubeward checks from the text of a program's
 /// configuration file, YAML or JSON whatever its name, as `file` names it in
 /// findings. Returns why the text cannot be read when it does not parse or

@@ -10,10 +10,12 @@ use crate::spec;
 /// How a setting is written in messages: `--name=value` for flags and
 /// defaults, `field: value` for a config file's field.
 pub fn written(setting: &Setting) -> String {
+    let value = setting.value();
+    let value = crate::mask_userinfo(&value);
     match &setting.source {
-        SettingSource::ConfigFile { field, .. } => format!("`{field}: {}`", setting.value()),
-        SettingSource::Environment(variable) => format!("`{variable}={}`", setting.value()),
-        _ => format!("`--{}={}`", setting.name, setting.value()),
+        SettingSource::ConfigFile { field, .. } => format!("`{field}: {value}`"),
+        SettingSource::Environment(variable) => format!("`{variable}={value}`"),
+        _ => format!("`--{}={value}`", setting.name),
     }
 }
 
@@ -48,6 +50,27 @@ pub fn fix(component: &Component, name: &str, value: &str) -> String {
             format!("`{field}: {value}` in the config file")
         }
         _ => format!("`--{name}={value}`"),
+    }
+}
+
+/// How to set list setting `name` to `items`: a YAML list in the config
+/// file when the component reads one and the setting has a field there,
+/// else a comma-separated flag value.
+pub fn fix_list(component: &Component, name: &str, items: &[&str]) -> String {
+    let flag = format!("`--{name}={}`", items.join(","));
+    let reads_config = component.config_only
+        || component
+            .settings()
+            .iter()
+            .any(|s| matches!(s.source, SettingSource::ConfigFile { .. }));
+    match (reads_config, spec::config_field(component.kind, name)) {
+        (true, Some(field)) if component.kind != ComponentKind::ApiServer => {
+            format!(
+                "`{field}: [{}]` in the config file (or {flag})",
+                items.join(", ")
+            )
+        }
+        _ => flag,
     }
 }
 
@@ -189,16 +212,17 @@ pub fn admission_plugins(component: &Component) -> Option<Vec<String>> {
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
+    let mut present: std::collections::HashSet<String> = plugins.iter().cloned().collect();
     if let Some(enabled) = known(component, "enable-admission-plugins") {
         for plugin in enabled.items() {
-            if !plugins.iter().any(|p| p == plugin) {
+            if present.insert(plugin.to_owned()) {
                 plugins.push(plugin.to_owned());
             }
         }
     }
     if let Some(disabled) = known(component, "disable-admission-plugins") {
-        let disabled = disabled.items();
-        plugins.retain(|p| !disabled.contains(&p.as_str()));
+        let disabled: std::collections::HashSet<&str> = disabled.items().into_iter().collect();
+        plugins.retain(|p| !disabled.contains(p.as_str()));
     }
     Some(plugins)
 }

@@ -46,14 +46,23 @@ pub fn split_args(file: &Arc<str>, text: &str) -> Vec<Arg> {
                 .map(|(i, _)| i + 1),
         )
         .collect();
+    // Byte offset of each character, so a word's place is found without
+    // rescanning the text.
+    let char_bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    // Each line as it may be quoted: lines that may hold a credential or
+    // are too long are never quoted.
+    let printable_lines: Vec<Option<&str>> = printable
+        .lines()
+        .map(|line| {
+            (line.len() <= kubeward_core::MAX_QUOTED_LINE && !crate::may_hold_secret(line))
+                .then_some(line)
+        })
+        .collect();
     let position = |char_offset: usize| -> Pos {
-        let byte = text
-            .char_indices()
-            .nth(char_offset)
-            .map_or(text.len(), |(b, _)| b);
+        let byte = char_bytes.get(char_offset).copied().unwrap_or(text.len());
         let line = line_starts.partition_point(|start| *start <= byte).max(1);
         let start = line_starts[line - 1];
-        let col = text[start..byte].chars().count() + 1;
+        let col = char_offset - char_bytes.partition_point(|b| *b < start) + 1;
         Pos {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             col: u32::try_from(col).unwrap_or(u32::MAX),
@@ -79,12 +88,10 @@ pub fn split_args(file: &Arc<str>, text: &str) -> Vec<Arg> {
             let pos = position(offset);
             let path = format!("argument {}", redact_arg(&word));
             let mut location = Location::bare(file.clone(), pos, path);
-            location.source_line = printable
-                .lines()
-                .nth(pos.line.saturating_sub(1) as usize)
-                .filter(|line| {
-                    !crate::may_hold_secret(line) && line.len() <= kubeward_core::MAX_QUOTED_LINE
-                })
+            location.source_line = printable_lines
+                .get(pos.line.saturating_sub(1) as usize)
+                .copied()
+                .flatten()
                 .map(str::to_owned);
             Arg {
                 text: word,
@@ -95,7 +102,9 @@ pub fn split_args(file: &Arc<str>, text: &str) -> Vec<Arg> {
 }
 
 fn redact_arg(arg: &str) -> String {
-    if crate::may_hold_secret(arg) {
+    if crate::has_userinfo(arg) {
+        crate::mask_userinfo(arg).into_owned()
+    } else if crate::may_hold_secret(arg) {
         format!("{}=…", arg.split('=').next().unwrap_or(arg))
     } else {
         arg.to_owned()
@@ -114,7 +123,7 @@ pub fn sources_from_args(args: &[Arg], label: &str) -> Option<Sources> {
         &|name| spec::arity(kind, name),
         kind == ComponentKind::Etcd,
     );
-    sources.add_flags(line.flags);
+    sources.add_command_line(line);
     Some(sources)
 }
 

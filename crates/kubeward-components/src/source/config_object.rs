@@ -9,7 +9,7 @@ use kubeward_core::yaml::Pos;
 use kubeward_core::{Component, ComponentKind, Location, Object};
 
 use crate::build::{ConfigInput, Sources, build};
-use crate::config::read_settings;
+use crate::config::{read_problems, read_settings};
 use crate::source::object_label;
 
 /// The component a configuration object configures, if it is one.
@@ -33,6 +33,7 @@ fn component(object: &Object<'_, '_>, kind: ComponentKind) -> Component {
         path: object.source.file.to_string(),
         values: read_settings(kind, object.root, &locate),
     };
+    sources.problems = read_problems(kind, object.root, &locate);
     let mut component = build(sources);
     let command_line_only: Vec<String> = crate::spec::settings(kind)
         .iter()

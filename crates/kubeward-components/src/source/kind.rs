@@ -1,13 +1,18 @@
 //! kind's `Cluster` (`kind.x-k8s.io`): kind runs kubeadm, and the
 //! `kubeadmConfigPatches` of the cluster and of its nodes patch the kubeadm
 //! configuration it generates. A patch that is a `ClusterConfiguration`
-//! gives the control plane's `extraArgs`; other patches hold no component
-//! settings kubeward reads.
+//! gives the control plane's `extraArgs`. One that is an
+//! `InitConfiguration` or `JoinConfiguration` gives the `kubeletExtraArgs`
+//! of the kubelets it patches: the cluster's patches apply to every node,
+//! and a node's patches to that node.
+//!
+//! NOTE: `KubeletConfiguration` patches and `kubeadmConfigPatchesJSON6902`
+//! are not applied, so the kubelet's config file stays undetermined.
 
 use kubeward_core::yaml::{self, Document, NodeRef, Pos};
 use kubeward_core::{Component, Location, Object};
 
-use crate::source::kubeadm::{Embedded, components_from};
+use crate::source::kubeadm::{Embedded, components_from, kubelet_from};
 use crate::source::object_label;
 
 const KIND: &str = "kind";
@@ -17,22 +22,20 @@ pub fn is_kind_cluster(object: &Object<'_, '_>) -> bool {
     object.kind() == "Cluster" && object.api_group() == "kind.x-k8s.io"
 }
 
-/// The components the ClusterConfiguration patches of `object` describe.
+/// Builds the components that the kubeadm patches of `object` describe: the
+/// control plane of a `ClusterConfiguration`, the kubelet of an
+/// `InitConfiguration` or `JoinConfiguration`.
 pub fn components(object: &Object<'_, '_>) -> Vec<Component> {
     let mut out = Vec::new();
     let mut patches = Vec::new();
-    collect_patches(object.root, "kubeadmConfigPatches", &mut patches);
+    collect_patches(object.root, "", &mut patches);
     let nodes = object.root.get("nodes");
     for (index, node) in nodes
         .iter()
         .flat_map(kubeward_yaml::NodeRef::items)
         .enumerate()
     {
-        collect_patches(
-            node,
-            &format!("nodes[{index}].kubeadmConfigPatches"),
-            &mut patches,
-        );
+        collect_patches(node, &format!("nodes[{index}]."), &mut patches);
     }
     for (item, path) in patches {
         let Some(text) = item.as_str() else {
@@ -43,7 +46,11 @@ pub fn components(object: &Object<'_, '_>) -> Vec<Component> {
             let Some(root) = document.root() else {
                 continue;
             };
-            if root.get_str("kind") != Some("ClusterConfiguration") {
+            let kind = root.get_str("kind");
+            if !matches!(
+                kind,
+                Some("ClusterConfiguration" | "InitConfiguration" | "JoinConfiguration")
+            ) {
                 continue;
             }
             let locate = |pos: Pos, field: String| {
@@ -53,27 +60,33 @@ pub fn components(object: &Object<'_, '_>) -> Vec<Component> {
                 root,
                 prefix: &path,
                 fallback: item.pos(),
-                label: object_label(object),
+                label: format!("{} ({path})", object_label(object)),
                 locate: &locate,
             };
-            out.extend(components_from(&embedded, KIND));
+            if kind == Some("ClusterConfiguration") {
+                out.extend(components_from(&embedded, KIND));
+            } else {
+                out.push(kubelet_from(&embedded, KIND));
+            }
         }
     }
     out
 }
 
+/// Adds the `kubeadmConfigPatches` items of `parent` to `out`, each with
+/// its field path, which starts with `prefix`.
 fn collect_patches<'d, 'a>(
     parent: NodeRef<'d, 'a>,
-    key: &str,
+    prefix: &str,
     out: &mut Vec<(NodeRef<'d, 'a>, String)>,
 ) {
-    let list = parent.get(key);
+    let list = parent.get("kubeadmConfigPatches");
     for (index, item) in list
         .iter()
         .flat_map(kubeward_yaml::NodeRef::items)
         .enumerate()
     {
-        out.push((item, format!("{key}[{index}]")));
+        out.push((item, format!("{prefix}kubeadmConfigPatches[{index}]")));
     }
 }
 
@@ -100,15 +113,22 @@ impl ContentMapping {
 
 fn content_mapping(object: &Object<'_, '_>, item: NodeRef<'_, '_>) -> ContentMapping {
     let pos = item.pos();
-    let indicator = object.source.line_text(pos.line).map(|line| {
-        let rest: String = line
-            .chars()
-            .skip(pos.col.saturating_sub(1) as usize)
-            .collect();
-        let rest = rest.trim_start();
-        rest.starts_with('|') || rest.starts_with('>')
-    });
-    let first_line = pos.line + 1;
+    let line_text = |line: u32| object.source.line_text(line).unwrap_or("");
+    // A block scalar's position may be its indicator (`|` or `>`) or the
+    // first line of its content, so both are accepted.
+    let rest: String = line_text(pos.line)
+        .chars()
+        .skip(pos.col.saturating_sub(1) as usize)
+        .collect();
+    let (block, first_line) = if is_block_indicator(&rest) {
+        (true, pos.line + 1)
+    } else {
+        let previous = pos.line.checked_sub(1).map_or("", line_text);
+        let indicator = previous
+            .rfind(['|', '>'])
+            .is_some_and(|at| is_block_indicator(&previous[at..]));
+        (indicator, pos.line)
+    };
     let indent = (first_line..first_line + 64)
         .find_map(|line| {
             let text = object.source.line_text(line)?;
@@ -119,8 +139,20 @@ fn content_mapping(object: &Object<'_, '_>, item: NodeRef<'_, '_>) -> ContentMap
     ContentMapping {
         first_line,
         indent,
-        block: indicator == Some(true),
+        block,
     }
+}
+
+/// Whether `text` starts with a block scalar header: `|` or `>`, optional
+/// chomping and indentation indicators, then nothing but a comment.
+fn is_block_indicator(text: &str) -> bool {
+    let text = text.trim_start();
+    let Some(rest) = text.strip_prefix(['|', '>']) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+    let rest = rest.trim();
+    rest.is_empty() || rest.starts_with('#')
 }
 
 /// Parses a patch's text as YAML documents whose lines count from

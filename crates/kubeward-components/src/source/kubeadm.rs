@@ -6,12 +6,18 @@
 //! `value` items (`v1beta4`, where a name may repeat). An extra argument
 //! replaces kubeadm's argument of the same name; repeated names are all
 //! passed, in order.
+//!
+//! `InitConfiguration` and `JoinConfiguration` configure the kubelet of the
+//! node kubeadm runs on: `nodeRegistration.kubeletExtraArgs`, in the same
+//! two forms, goes to `/var/lib/kubelet/kubeadm-flags.env`, which kubeadm's
+//! systemd drop-in passes to the kubelet after `--kubeconfig`,
+//! `--bootstrap-kubeconfig` and `--config=/var/lib/kubelet/config.yaml`.
 
-use kubeward_core::component::{KubeVersion, SettingSource};
+use kubeward_core::component::{KubeVersion, SettingSource, Undetermined};
 use kubeward_core::yaml::{NodeRef, Pos};
 use kubeward_core::{Component, ComponentKind, Location, Object};
 
-use crate::build::{Sources, build};
+use crate::build::{ConfigInput, Sources, build};
 use crate::flags::FlagUse;
 use crate::source::object_label;
 use crate::version;
@@ -33,7 +39,21 @@ pub fn components(object: &Object<'_, '_>) -> Vec<Component> {
     components_from(&embedded, KUBEADM)
 }
 
-/// A ClusterConfiguration mapping and how to locate its fields in the
+/// Builds the kubelet that `object`, an InitConfiguration or
+/// JoinConfiguration, makes kubeadm start on its node.
+pub fn node_components(object: &Object<'_, '_>) -> Vec<Component> {
+    let locate = |pos: Pos, path: String| Location::in_object(object, pos, path);
+    let embedded = Embedded {
+        root: object.root,
+        prefix: "",
+        fallback: object.pos(),
+        label: object_label(object),
+        locate: &locate,
+    };
+    vec![kubelet_from(&embedded, KUBEADM)]
+}
+
+/// A kubeadm configuration mapping and how to locate its fields in the
 /// file: directly for a ClusterConfiguration object, through a position
 /// mapping for one embedded in another object (kind's patches).
 pub struct Embedded<'e, 'd, 'a> {
@@ -129,6 +149,80 @@ fn section_pos(root: NodeRef<'_, '_>, keys: &[&str], fallback: Pos) -> Pos {
     root.path(parents)
         .and_then(|parent| parent.entry(last[0]))
         .map_or(fallback, |entry| entry.key.pos())
+}
+
+/// Where kubeadm's systemd drop-in points the kubelet's `--config`.
+const KUBELET_CONFIG: &str = "/var/lib/kubelet/config.yaml";
+
+/// Builds the kubelet of an InitConfiguration or JoinConfiguration:
+/// kubeadm's drop-in arguments, then `nodeRegistration.kubeletExtraArgs`
+/// as flags.
+/// The config file kubeadm writes is not in the configuration, so the
+/// settings it may hold and no flag sets stay undetermined.
+pub fn kubelet_from(config: &Embedded<'_, '_, '_>, installer: &'static str) -> Component {
+    let root = config.root;
+    let locate = config.locate;
+    let registration = root.entry("nodeRegistration");
+    let extra = registration.and_then(|entry| entry.value.entry("kubeletExtraArgs"));
+    let extra_path = join(config.prefix, "nodeRegistration.kubeletExtraArgs");
+    let (anchor_pos, anchor_path) = match (extra, registration) {
+        (Some(entry), _) => (entry.key.pos(), extra_path.clone()),
+        (None, Some(entry)) => (entry.key.pos(), join(config.prefix, "nodeRegistration")),
+        (None, None) => (config.fallback, join(config.prefix, "kind")),
+    };
+    let anchor = locate(anchor_pos, anchor_path);
+
+    let kind = ComponentKind::Kubelet;
+    let label = format!("{kind} started by {installer} from {}", config.label);
+    let mut sources = Sources::new(kind, label, anchor.clone());
+    for (name, value) in [
+        (
+            "bootstrap-kubeconfig",
+            "/etc/kubernetes/bootstrap-kubelet.conf",
+        ),
+        ("kubeconfig", "/etc/kubernetes/kubelet.conf"),
+        ("config", KUBELET_CONFIG),
+    ] {
+        let flag = FlagUse {
+            name: name.to_owned(),
+            value: Some(value.to_owned()),
+            location: anchor.clone(),
+        };
+        sources
+            .flags
+            .push((flag, SettingSource::Installer(installer)));
+    }
+    let extra_flags = extra.map(|e| extra_args(locate, e.value, &extra_path));
+    sources.add_flags(extra_flags.unwrap_or_default());
+
+    let reason = if installer == KUBEADM {
+        "kubeadm writes it from the KubeletConfiguration given with this configuration \
+         (checked on its own when scanned) over kubeadm's defaults, or on join from the \
+         cluster's kubelet-config ConfigMap"
+    } else {
+        "kind writes it from kubeadm's defaults, kind's own settings and the cluster's \
+         KubeletConfiguration patches, which are not applied here"
+    };
+    sources.config = ConfigInput::Unavailable {
+        path: KUBELET_CONFIG.to_owned(),
+        reason: reason.to_owned(),
+        location: anchor.clone(),
+    };
+
+    let node_name = registration.and_then(|entry| entry.value.entry("name"));
+    let overridden = sources.flag_value("hostname-override").is_some();
+    let mut component = build(sources);
+    if let (Some(name), false) = (node_name, overridden) {
+        component.undetermined.push(Undetermined {
+            input: "the node's hostname".into(),
+            reason: "kubeadm passes `--hostname-override` with `nodeRegistration.name` when \
+                     it differs from the hostname of the node it runs on"
+                .to_owned(),
+            settings: vec!["hostname-override".into()],
+            location: locate(name.key.pos(), join(config.prefix, "nodeRegistration.name")),
+        });
+    }
+    component
 }
 
 /// The entries of `extraArgs` in either form, as flags.

@@ -51,7 +51,7 @@ fn component(object: &Object<'_, '_>, container: &Container<'_, '_, '_>) -> Opti
         &|name| spec::arity(kind, name),
         kind == kubeward_core::ComponentKind::Etcd,
     );
-    sources.add_flags(line.flags);
+    sources.add_command_line(line);
     sources.env = env_values(object, container, kind);
     if let Some((name, flag)) = config_flag(&sources) {
         sources.config = ConfigInput::Unavailable {
@@ -94,11 +94,14 @@ fn container_args(object: &Object<'_, '_>, container: &Container<'_, '_, '_>) ->
             let Some(text) = item.scalar_text() else {
                 continue;
             };
-            let location = Location::in_object(
+            let mut location = Location::in_object(
                 object,
                 item.pos(),
                 container.path(&format!("{key}[{index}]")),
             );
+            location.source_line = location
+                .source_line
+                .map(|line| crate::mask_userinfo(&line).into_owned());
             args.push(Arg {
                 text: text.into_owned(),
                 location,

@@ -101,7 +101,8 @@ pub fn read(file: &Arc<str>, text: &str) -> TextComponents {
         });
         return out;
     }
-    let source_line = |line: u32| text.lines().nth(line.saturating_sub(1) as usize);
+    let lines: Vec<&str> = text.lines().collect();
+    let source_line = |line: u32| lines.get(line.saturating_sub(1) as usize).copied();
     let (args, unresolved) = expand(&command, file, &source_line);
     let unit_name = unit_name(file);
     if let Some(server) = k3s::server_command(&args) {
@@ -127,7 +128,7 @@ pub fn read(file: &Arc<str>, text: &str) -> TextComponents {
         &|name| spec::arity(kind, name),
         kind == kubeward_core::ComponentKind::Etcd,
     );
-    sources.add_flags(line.flags);
+    sources.add_command_line(line);
     for (input, reason) in unresolved {
         sources.unresolved.push((input, reason, anchor.clone()));
     }
@@ -199,7 +200,7 @@ fn locate<'t>(
     let mut location = Location::bare(file.clone(), pos, path);
     location.source_line = source_line(pos.line)
         .filter(|line| {
-            !crate::may_hold_secret(line) && line.len() <= kubeward_core::MAX_QUOTED_LINE
+            line.len() <= kubeward_core::MAX_QUOTED_LINE && !crate::may_hold_secret(line)
         })
         .map(str::to_owned);
     location
@@ -239,17 +240,15 @@ fn parse_entries(text: &str) -> Vec<Entry> {
             } else {
                 text.len()
             };
+            // Columns are counted along the line, so a long line costs time
+            // in proportion to its length.
+            let mut col = column_of(text, start);
             for (offset, c) in chars {
                 if start + offset >= end {
                     break;
                 }
-                value.push((
-                    c,
-                    Pos {
-                        line: number,
-                        col: column_of(text, start + offset),
-                    },
-                ));
+                value.push((c, Pos { line: number, col }));
+                col = col.saturating_add(1);
             }
             if !continued {
                 break;
@@ -276,9 +275,8 @@ fn parse_entries(text: &str) -> Vec<Entry> {
             current = (next, 0, u32::try_from(index + 1).unwrap_or(u32::MAX));
             index += 1;
         }
-        while value.first().is_some_and(|(c, _)| c.is_whitespace()) {
-            value.remove(0);
-        }
+        let leading = value.iter().take_while(|(c, _)| c.is_whitespace()).count();
+        value.drain(..leading);
         entries.push(Entry {
             section: section.clone(),
             key,
@@ -531,6 +529,9 @@ fn expand<'t>(
 /// Shortens an argument for a finding's path, hiding values of flags that
 /// may hold credentials.
 fn redact(arg: &str) -> String {
+    if crate::has_userinfo(arg) {
+        return crate::mask_userinfo(arg).into_owned();
+    }
     if crate::may_hold_secret(arg) {
         let name = arg.split('=').next().unwrap_or(arg);
         return format!("{name}=…");

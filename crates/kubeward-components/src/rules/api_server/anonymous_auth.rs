@@ -63,8 +63,8 @@ declare_rule! {
     /// Load balancers and probes that call `/healthz`, `/livez` or `/readyz`
     /// without credentials stop working when anonymous requests are rejected;
     /// give them credentials first. An `AuthenticationConfiguration` with an
-    /// `anonymous` section (Kubernetes 1.32 and later) is not read. `api-
-    /// server-anonymous-bindings` reports the dangerous combination of
+    /// `anonymous` section (Kubernetes 1.32 and later) is not read.
+    /// `api-server-anonymous-bindings` reports the dangerous combination of
     /// anonymous requests and bindings that grant them rights.
     ///
     /// ## References

@@ -13,8 +13,8 @@ declare_rule! {
     /// `system:anonymous` or the group `system:unauthenticated`. The API
     /// servers come from static pod manifests, kubeadm `ClusterConfiguration`
     /// and kind `Cluster` objects. The Kubernetes defaults that grant
-    /// unauthenticated callers health and version information (`system:public-
-    /// info-viewer`) and kubeadm's `cluster-info` access in `kube-public` are
+    /// unauthenticated callers health and version information (
+    /// `system:public-info-viewer`) and kubeadm's `cluster-info` access in `kube-public` are
     /// not reported.
     ///
     /// ## Why it matters

@@ -11,8 +11,8 @@ declare_rule! {
     /// ## What it checks
     ///
     /// kube-apiserver's effective authorization modes: `--authorization-mode`
-    /// (default `AlwaysAllow`), or the authorizers of the `--authorization-
-    /// config` file when `kubeward node` could read it. The rule fires when
+    /// (default `AlwaysAllow`), or the authorizers of the
+    /// `--authorization-config` file when `kubeward node` could read it. The rule fires when
     /// `AlwaysAllow` is among them.
     ///
     /// ## Why it matters

@@ -88,10 +88,11 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     let Some(servers) = common::known(component, "etcd-servers") else {
         return;
     };
-    let plain: Vec<&str> = servers
+    let plain: Vec<_> = servers
         .items()
         .into_iter()
         .filter(|url| url.starts_with("http://"))
+        .map(crate::mask_userinfo)
         .collect();
     if !plain.is_empty() {
         sink.report(

@@ -55,8 +55,8 @@ declare_rule! {
     /// ## Known limitations
     ///
     /// Workloads with old client libraries that do not reload tokens fail after
-    /// an hour once the extension is off; the API server's `stale-service-
-    /// account-tokens` metric shows whether any remain.
+    /// an hour once the extension is off; the API server's
+    /// `stale-service-account-tokens` metric shows whether any remain.
     ///
     /// ## References
     ///

@@ -2,6 +2,8 @@ use kubeward_core::{
     Check, Component, ComponentKind, ComponentSink, Family, RuleStatus, Severity, declare_rule,
 };
 
+use kubeward_core::component::SettingSource;
+
 use crate::READER;
 
 use crate::rules::common;
@@ -12,6 +14,10 @@ declare_rule! {
     /// kube-apiserver's effective insecure port: `--insecure-port`, whose
     /// default was 8080 before Kubernetes 1.20 and 0 from 1.20 until its
     /// removal in 1.24, with `--insecure-bind-address` (default `127.0.0.1`).
+    /// From 1.20 the API server accepts only `--insecure-port=0` and exits
+    /// with "invalid port value" for any other port; from 1.24 it exits
+    /// with "unknown flag: --insecure-port" whatever the value. The rule
+    /// reports both, since the API server then does not start.
     ///
     /// ## Why it matters
     ///
@@ -31,7 +37,7 @@ declare_rule! {
     /// spec:
     ///   containers:
     ///     - name: kube-apiserver
-    ///       image: registry.k8s.io/kube-apiserver:v1.32.2
+    ///       image: registry.k8s.io/kube-apiserver:v1.19.16
     ///       command:
     ///         - kube-apiserver
     ///         - --insecure-port=8080
@@ -49,7 +55,7 @@ declare_rule! {
     /// spec:
     ///   containers:
     ///     - name: kube-apiserver
-    ///       image: registry.k8s.io/kube-apiserver:v1.32.2
+    ///       image: registry.k8s.io/kube-apiserver:v1.19.16
     ///       command:
     ///         - kube-apiserver
     ///         - --insecure-port=0
@@ -57,9 +63,10 @@ declare_rule! {
     ///
     /// ## Known limitations
     ///
-    /// The version, and so the default, is read from the image tag; an API
-    /// server of unknown version is assumed to be recent, where the port no
-    /// longer exists.
+    /// The version, and so the default and whether the flag exists, is read
+    /// from the image tag. For an API server of unknown version, a port other
+    /// than 0 is reported for both cases (served before 1.20, refused from
+    /// 1.20), and `--insecure-port=0` is not reported.
     ///
     /// ## References
     ///
@@ -89,7 +96,42 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     let Some(port) = common::known(component, "insecure-port") else {
         return;
     };
-    if port.as_i64().is_some_and(|p| p == 0) {
+    let is_zero = port.as_i64() == Some(0);
+    let minor = component.version.filter(|v| v.major == 1).map(|v| v.minor);
+    let explicit = !matches!(port.source, SettingSource::Default);
+    match minor {
+        Some(minor) if minor >= 24 && explicit => {
+            sink.report(
+                &port.location,
+                format!(
+                    "{}: does not start: {} names a flag removed in Kubernetes 1.24, and \
+                     kube-apiserver {} exits with \"unknown flag: --insecure-port\"; remove \
+                     the flag (the insecure port no longer exists)",
+                    component.kind,
+                    common::written(port),
+                    version_text(component),
+                ),
+            );
+            return;
+        }
+        Some(minor) if minor >= 20 && !is_zero => {
+            sink.report(
+                &port.location,
+                format!(
+                    "{}: does not start: from Kubernetes 1.20 `--insecure-port` accepts only \
+                     0, and kube-apiserver {} exits with \"invalid port value {}: only zero \
+                     is allowed\" for {}; remove the flag",
+                    component.kind,
+                    version_text(component),
+                    port.value(),
+                    common::written(port),
+                ),
+            );
+            return;
+        }
+        _ => {}
+    }
+    if is_zero {
         return;
     }
     let address = common::known(component, "insecure-bind-address").map_or_else(
@@ -101,6 +143,21 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     } else {
         "to everyone who can reach the address"
     };
+    if minor.is_none() {
+        sink.report(
+            &port.location,
+            format!(
+                "{}: {} either serves the API without authentication or authorization on \
+                 {address}:{} {reach} (before Kubernetes 1.20), or stops the API server from \
+                 starting (1.20 and later accept only 0); set `--insecure-port=0`, or remove \
+                 the flag from 1.24",
+                component.kind,
+                common::written(port),
+                port.value(),
+            ),
+        );
+        return;
+    }
     sink.report(
         &port.location,
         format!(
@@ -111,4 +168,11 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
             common::stated(component, port)
         ),
     );
+}
+
+/// The version of the component for messages, such as `1.31`.
+fn version_text(component: &Component) -> String {
+    component
+        .version
+        .map_or_else(|| "of this version".to_owned(), |v| v.to_string())
 }

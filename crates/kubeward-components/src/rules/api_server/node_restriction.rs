@@ -15,8 +15,8 @@ declare_rule! {
     /// ## Why it matters
     ///
     /// With the Node authorizer alone, a kubelet may still change labels of its
-    /// own Node object that steer workloads, such as `node-
-    /// restriction.kubernetes.io/` labels, and modify other nodes' objects in
+    /// own Node object that steer workloads, such as
+    /// `node-restriction.kubernetes.io/` labels, and modify other nodes' objects in
     /// ways the authorizer allows by verb. NodeRestriction limits each kubelet
     /// to its own Node and the pods bound to it, so one compromised node cannot
     /// attract or tamper with others' workloads.

@@ -10,8 +10,8 @@ declare_rule! {
     /// ## What it checks
     ///
     /// Whether the ServiceAccount admission plugin runs. It is on by default;
-    /// this rule fires when `--disable-admission-plugins` or `--admission-
-    /// control` turns it off.
+    /// this rule fires when `--disable-admission-plugins` or
+    /// `--admission-control` turns it off.
     ///
     /// ## Why it matters
     ///

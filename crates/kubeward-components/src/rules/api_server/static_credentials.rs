@@ -9,9 +9,9 @@ use crate::rules::common;
 declare_rule! {
     /// ## What it checks
     ///
-    /// Whether kube-apiserver reads bearer tokens from a static file (`--token-
-    /// auth-file`) or, before Kubernetes 1.19, passwords from `--basic-auth-
-    /// file`.
+    /// Whether kube-apiserver reads bearer tokens from a static file (
+    /// `--token-auth-file`) or, before Kubernetes 1.19, passwords from
+    /// `--basic-auth-file`.
     ///
     /// ## Why it matters
     ///
@@ -60,8 +60,8 @@ declare_rule! {
     ///
     /// Bootstrap tokens (`--enable-bootstrap-token-auth`) are not reported:
     /// they expire and live in Secrets. `kubeward node` also checks that the
-    /// token file, if present, is readable by root only (`node-file-
-    /// permissions`).
+    /// token file, if present, is readable by root only (
+    /// `node-file-permissions`).
     ///
     /// ## References
     ///

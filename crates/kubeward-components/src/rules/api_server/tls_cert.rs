@@ -9,8 +9,8 @@ use crate::rules::common;
 declare_rule! {
     /// ## What it checks
     ///
-    /// Whether kube-apiserver sets both `--tls-cert-file` and `--tls-private-
-    /// key-file`.
+    /// Whether kube-apiserver sets both `--tls-cert-file` and
+    /// `--tls-private-key-file`.
     ///
     /// ## Why it matters
     ///

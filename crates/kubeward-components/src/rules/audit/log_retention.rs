@@ -10,8 +10,8 @@ declare_rule! {
     /// ## What it checks
     ///
     /// For an API server that writes its audit log to a file, the effective
-    /// retention: `--audit-log-maxage` (days, at least 30), `--audit-log-
-    /// maxbackup` (files, at least 10) and `--audit-log-maxsize` (megabytes, at
+    /// retention: `--audit-log-maxage` (days, at least 30),
+    /// `--audit-log-maxbackup` (files, at least 10) and `--audit-log-maxsize` (megabytes, at
     /// least 100). Each default is 0: no age limit, every rotated file kept,
     /// and files never rotated by size. One finding per setting below its
     /// minimum.

@@ -56,8 +56,8 @@ declare_rule! {
     ///
     /// ## Known limitations
     ///
-    /// The policy's content is checked by `audit-secrets-logged` and `audit-no-
-    /// catch-all`, on the file itself when it is among the inputs and on the
+    /// The policy's content is checked by `audit-secrets-logged` and
+    /// `audit-no-catch-all`, on the file itself when it is among the inputs and on the
     /// node by `kubeward node`.
     ///
     /// ## References

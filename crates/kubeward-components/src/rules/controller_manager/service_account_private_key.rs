@@ -9,8 +9,8 @@ use crate::rules::common;
 declare_rule! {
     /// ## What it checks
     ///
-    /// Whether kube-controller-manager sets `--service-account-private-key-
-    /// file`, the key it signs legacy ServiceAccount token Secrets with.
+    /// Whether kube-controller-manager sets
+    /// `--service-account-private-key-file`, the key it signs legacy ServiceAccount token Secrets with.
     ///
     /// ## Why it matters
     ///

@@ -2,6 +2,8 @@ use kubeward_core::{
     Check, Component, ComponentKind, ComponentSink, Family, RuleStatus, Severity, declare_rule,
 };
 
+use kubeward_core::component::SettingSource;
+
 use crate::READER;
 
 use crate::rules::common;
@@ -82,6 +84,27 @@ declare_rule! {
 
 fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     if component.kind != ComponentKind::ApiServer {
+        return;
+    }
+    // k3s and RKE2 write the encryption config themselves when their own
+    // `secrets-encryption` option is on.
+    let distribution = component.settings().iter().find_map(|s| match s.source {
+        SettingSource::Installer(name @ ("k3s" | "rke2")) => Some(name),
+        _ => None,
+    });
+    if let Some(distribution) = distribution {
+        if common::is_unset(component, "encryption-provider-config") {
+            sink.report(
+                &component.anchor,
+                format!(
+                    "{}: stores Secrets in etcd without encryption: `--encryption-provider-config` \
+                     not set; set `secrets-encryption: true` in the {distribution} config file \
+                     (or pass `--secrets-encryption` to `{distribution} server`); {distribution} \
+                     then writes the encryption config and passes it to the API server",
+                    component.kind
+                ),
+            );
+        }
         return;
     }
     common::require_set(

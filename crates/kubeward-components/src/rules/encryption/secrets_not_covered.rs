@@ -51,8 +51,8 @@ declare_rule! {
     ///
     /// ## Known limitations
     ///
-    /// Whether the API server reads this file is checked by `encryption-not-
-    /// configured` and by `kubeward node`.
+    /// Whether the API server reads this file is checked by
+    /// `encryption-not-configured` and by `kubeward node`.
     ///
     /// ## References
     ///

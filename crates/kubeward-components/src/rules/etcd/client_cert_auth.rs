@@ -64,7 +64,8 @@ declare_rule! {
     ///
     /// ## Known limitations
     ///
-    /// Whether the trusted CA is dedicated to etcd (CIS 2.7) is not checked.
+    /// Whether the trusted CA is etcd's own (CIS 2.7) is checked by
+    /// `etcd-shared-ca`.
     ///
     /// ## References
     ///

@@ -1,4 +1,5 @@
-//! The `etcd` family: TLS and client certificates for etcd's clients and peers, and plain HTTP exposure.
+//! The `etcd` family: TLS and client certificates for etcd's clients and peers, a CA of
+//! etcd's own, and plain HTTP exposure.
 
 mod auto_tls;
 mod client_cert_auth;
@@ -7,6 +8,7 @@ mod peer_auto_tls;
 mod peer_client_cert_auth;
 mod peer_tls;
 mod plain_http_listen;
+mod shared_ca;
 
 use kubeward_core::RuleDef;
 
@@ -19,4 +21,5 @@ pub const RULES: &[&RuleDef] = &[
     &peer_client_cert_auth::RULE,
     &peer_tls::RULE,
     &plain_http_listen::RULE,
+    &shared_ca::RULE,
 ];

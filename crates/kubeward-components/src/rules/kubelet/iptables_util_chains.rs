@@ -9,8 +9,8 @@ use crate::rules::common;
 declare_rule! {
     /// ## What it checks
     ///
-    /// The kubelet's effective `makeIPTablesUtilChains` (or `--make-iptables-
-    /// util-chains`, default `true`).
+    /// The kubelet's effective `makeIPTablesUtilChains` (or
+    /// `--make-iptables-util-chains`, default `true`).
     ///
     /// ## Why it matters
     ///

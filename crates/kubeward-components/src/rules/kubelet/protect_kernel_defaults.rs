@@ -9,8 +9,8 @@ use crate::rules::common;
 declare_rule! {
     /// ## What it checks
     ///
-    /// The kubelet's effective `protectKernelDefaults` (or `--protect-kernel-
-    /// defaults`, default `false`).
+    /// The kubelet's effective `protectKernelDefaults` (or
+    /// `--protect-kernel-defaults`, default `false`).
     ///
     /// ## Why it matters
     ///

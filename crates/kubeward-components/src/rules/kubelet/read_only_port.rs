@@ -69,6 +69,18 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
     let Some(setting) = common::known(component, "read-only-port") else {
         return;
     };
+    if setting.as_i64().is_none() {
+        sink.report(
+            &setting.location,
+            format!(
+                "{}: {} is not a port number, so the kubelet does not start with it; set {}",
+                component.kind,
+                common::written(setting),
+                common::fix(component, "read-only-port", "0")
+            ),
+        );
+        return;
+    }
     if setting.as_i64() != Some(0) {
         sink.report(
             &setting.location,

@@ -9,8 +9,8 @@ use crate::rules::common;
 declare_rule! {
     /// ## What it checks
     ///
-    /// The kubelet's effective `rotateCertificates` (or `--rotate-
-    /// certificates`, default `false`).
+    /// The kubelet's effective `rotateCertificates` (or
+    /// `--rotate-certificates`, default `false`).
     ///
     /// ## Why it matters
     ///

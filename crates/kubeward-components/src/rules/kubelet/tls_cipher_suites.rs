@@ -76,11 +76,7 @@ fn check(component: &Component, sink: &mut ComponentSink<'_>) {
                     "{}: no cipher suites are set, so Go's default suites apply, which include \
                      CBC-mode suites and suites without forward secrecy; set {}",
                     component.kind,
-                    common::fix(
-                        component,
-                        "tls-cipher-suites",
-                        "[ECDHE suites with AES-GCM]"
-                    )
+                    common::fix_list(component, "tls-cipher-suites", STRONG)
                 ),
             );
         }

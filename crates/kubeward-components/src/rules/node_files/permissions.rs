@@ -15,11 +15,12 @@ declare_rule! {
     /// provider config, static credential files, the audit policy and CNI
     /// configuration. Each must grant no more than its limit:
     ///
-    /// | file | mode at most | owner | |---|---|---| | private keys,
-    /// kubeconfigs, manifests, units, config files, encryption config,
-    /// credential files, CNI config | 600 | root:root | | certificates, CA
-    /// bundles, audit policy | 644 | root:root | | etcd data directory | 700 |
-    /// etcd:etcd or root:root | | PKI directory | (not checked) | root:root |
+    /// | file | mode at most | owner |
+    /// |---|---|---|
+    /// | private keys, kubeconfigs, manifests, units, config files, encryption config, credential files, CNI config | 600 | root:root |
+    /// | certificates, CA bundles, audit policy | 644 | root:root |
+    /// | etcd data directory | 700 | etcd:etcd or root:root |
+    /// | PKI directory | (not checked) | root:root |
     ///
     /// In a scan, the only mode known is one a configuration sets, such as
     /// k3s's `write-kubeconfig-mode`.
