@@ -368,6 +368,11 @@ pub struct Component {
     /// Whether the settings come from a configuration object checked on
     /// its own, with no command line known (a KubeletConfiguration file).
     pub config_only: bool,
+    /// The configuration file the program is told to read (`--config`,
+    /// etcd's `--config-file`), as the program names it, when that file was
+    /// not read with the program. A scan that reads the file too merges it
+    /// in with [`Component::merge_config_file`].
+    pub config_file: Option<String>,
     settings: Vec<Setting>,
     /// Inputs that could not be read.
     pub undetermined: Vec<Undetermined>,
@@ -398,6 +403,7 @@ impl Component {
             version: None,
             anchor,
             config_only: false,
+            config_file: None,
             settings: Vec::new(),
             undetermined: Vec::new(),
             files: Vec::new(),
@@ -451,6 +457,35 @@ impl Component {
         match setting {
             Some(setting) => Lookup::Set(setting),
             None => Lookup::Unset,
+        }
+    }
+
+    /// Merges in `config`, the component built from the configuration
+    /// file this program names, as the program reads it: the file's fields
+    /// replace defaults and installer arguments, and flags and environment
+    /// variables keep their values. The file's problems are added, and the
+    /// file no longer counts as unread.
+    pub fn merge_config_file(&mut self, config: &Component) {
+        let etcd_file = self.kind == ComponentKind::Etcd;
+        for setting in &config.settings {
+            if !matches!(setting.source, SettingSource::ConfigFile { .. }) {
+                continue;
+            }
+            let overridden = self.setting(&setting.name).is_some_and(|own| {
+                !etcd_file
+                    && matches!(
+                        own.source,
+                        SettingSource::Flag | SettingSource::Environment(_)
+                    )
+            });
+            if !overridden {
+                self.set(setting.clone());
+            }
+        }
+        self.problems.extend(config.problems.iter().cloned());
+        if let Some(named) = self.config_file.take() {
+            let input = format!("config file {named}");
+            self.undetermined.retain(|u| u.input != input);
         }
     }
 

@@ -21,6 +21,7 @@ mod finding;
 pub mod image;
 pub mod intake;
 mod inventory;
+mod linked;
 mod meta;
 mod object;
 pub mod pod;
@@ -35,6 +36,7 @@ mod severity;
 pub use component::{Component, ComponentKind, ComponentReader, ComponentSink, Location};
 pub use finding::{ContainerInfo, ContainerKind, Finding, ObjectRef, PssInfo};
 pub use inventory::{Inventory, InventorySink, KindSet, StoredObject};
+pub use linked::check_linked_components;
 pub use meta::{ANNOTATION_PREFIX, KubewardAnnotation, ObjectMeta};
 pub use object::{Object, Source};
 pub use pod::{Container, PodSpec, Setting};
@@ -45,7 +47,8 @@ pub use rule::{
     Profile, RuleConfig, RuleDef, RuleStatus, ScanOptions, Sink, UnknownProfile,
 };
 pub use scan::{
-    FileReport, ScanPlan, append, scan_bytes, scan_bytes_with, scan_text, scan_text_with,
+    FileReport, ScanPlan, append, scan_bytes, scan_bytes_deferred, scan_bytes_with, scan_text,
+    scan_text_with,
 };
 pub use severity::{InvalidSeverity, Severity};
 

@@ -126,6 +126,27 @@ impl<'d, 'a> Object<'d, 'a> {
         self.root.get("items").is_some_and(|i| i.is_seq())
     }
 
+    /// Whether the object's name and namespace are ones the API server
+    /// accepts in type: `metadata`, when set, is a mapping, and its
+    /// `name`, `generateName` and `namespace`, when set, are strings. An
+    /// unquoted `namespace: n` is a YAML 1.1 boolean, which the API server
+    /// rejects. Such an object has no namespace to place it in, so rules
+    /// that read several objects must not see it.
+    pub fn has_valid_identity(&self) -> bool {
+        let Some(metadata) = self.root.get("metadata") else {
+            return true;
+        };
+        if metadata.is_null() {
+            return true;
+        }
+        metadata.is_map()
+            && ["name", "generateName", "namespace"].iter().all(|key| {
+                metadata
+                    .get(key)
+                    .is_none_or(|value| value.is_null() || value.as_str().is_some())
+            })
+    }
+
     /// `metadata.annotations[key]`, if set to a string.
     pub fn annotation(&self, key: &str) -> Option<&'d str> {
         self.root.path(&["metadata", "annotations"])?.get_str(key)

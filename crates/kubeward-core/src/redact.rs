@@ -1,13 +1,34 @@
 //! Lines of a document that show a secret value, which no finding quotes.
 //!
 //! A Secret's lines are hidden whole: its `data`, its `stringData` and its
-//! `last-applied-configuration` annotation all hold its values. So are the
-//! lines of literal environment variable values and ConfigMap values that
-//! [`crate::secret`] classifies as secrets. Hiding works by line, so a
+//! `last-applied-configuration` annotation all hold its values. Other
+//! objects carry key material in known fields, whose lines are hidden:
+//!
+//! - an `EncryptionConfiguration`'s provider keys (`aescbc`, `aesgcm`,
+//!   `secretbox`);
+//! - a kubeconfig's (`kind: Config`) user credentials: client keys, tokens,
+//!   passwords and auth-provider settings;
+//! - a kubeadm `InitConfiguration`'s `bootstrapTokens` and
+//!   `certificateKey`, and a `JoinConfiguration`'s discovery tokens and
+//!   `certificateKey`.
+//!
+//! Anywhere else, a mapping entry is hidden when [`crate::secret`]
+//! classifies its scalar value as a secret under its key. This covers the
+//! `token` and `agent-token` of a k3s `config.yaml` (a document with no
+//! `kind`), annotations with basic-auth credentials, ConfigMap values, and
+//! the literal values of environment variables named like secrets. Every
+//! object's `last-applied-configuration` annotation is hidden too, because
+//! it repeats the whole object on one line. Hiding works by line, so a
 //! Secret written on one line with other objects (a one-line JSON `List`,
 //! flow style) hides that whole line from every finding.
+//!
+//! Lines inside string scalars written on several lines (block scalars that
+//! embed a config file) are hidden when they show a secret read on their
+//! own ([`line_shows_secret`]). The scan applies the same test to every
+//! quoted line, and masks the password of a URL's user information in the
+//! lines that stay quoted ([`mask_userinfo`]).
 
-use kubeward_yaml::{Document, NodeRef};
+use kubeward_yaml::{Document, NodeRef, Value};
 
 use crate::{Source, secret};
 
@@ -32,17 +53,36 @@ pub(crate) fn secret_lines(documents: &[Document<'_>], source: &Source<'_>) -> V
         .filter_map(Document::root)
         .flat_map(|root| root.subtree());
     for node in nodes {
+        if matches!(node.value(), Value::Str(_)) {
+            hidden.hide_secret_lines_of(node);
+            continue;
+        }
         if node.is_alias() || !node.is_map() {
             continue;
         }
         match node.get_str("kind") {
             Some("Secret") => hidden.hide(node),
-            Some("ConfigMap") => hidden.hide_secret_entries(node.get("data")),
+            Some("EncryptionConfiguration" | "EncryptionConfig") => {
+                hidden.hide_encryption_keys(node);
+            }
+            Some("Config") => hidden.hide_kubeconfig_users(node),
+            Some("InitConfiguration") => {
+                hidden.hide_fields(node, &["bootstrapTokens", "certificateKey"]);
+            }
+            Some("JoinConfiguration") => {
+                let discovery = node.get("discovery");
+                let bootstrap = discovery.and_then(|d| d.get("bootstrapToken"));
+                hidden.hide_fields_of(discovery, &["tlsBootstrapToken"]);
+                hidden.hide_fields_of(bootstrap, &["token"]);
+                hidden.hide_fields_of(node.get("controlPlane"), &["certificateKey"]);
+            }
             _ => {}
         }
+        hidden.hide_secret_entries(Some(node));
         if let Some(env) = node.get("env") {
             hidden.hide_secret_env(env);
         }
+        hidden.hide_last_applied(node);
     }
     merge(hidden.ranges)
 }
@@ -81,13 +121,23 @@ struct Hidden<'s, 'a> {
 }
 
 impl Hidden<'_, '_> {
-    /// Hides the lines of the ConfigMap `data` entries whose values look
-    /// like secrets.
-    fn hide_secret_entries(&mut self, data: Option<NodeRef<'_, '_>>) {
-        for entry in data.iter().flat_map(NodeRef::entries) {
+    /// Hides the lines of the entries of the mapping `map` whose scalar
+    /// values look like secrets under their keys.
+    ///
+    /// Entries that a merge key (`<<`) brings in are read where their
+    /// anchor writes them, as their lines are there.
+    fn hide_secret_entries(&mut self, map: Option<NodeRef<'_, '_>>) {
+        for entry in map.iter().flat_map(NodeRef::raw_entries) {
             let key = entry.key_str();
-            let is_secret = secret::literal_text(entry.value)
-                .is_some_and(|value| secret::classify(key.as_deref(), &value).is_some());
+            let is_secret = |value| {
+                secret::literal_text(value)
+                    .is_some_and(|text| secret::classify(key.as_deref(), &text).is_some())
+            };
+            let is_secret = if entry.value.is_seq() {
+                entry.value.items().any(&is_secret)
+            } else {
+                is_secret(entry.value)
+            };
             if is_secret {
                 self.hide(entry.value);
             }
@@ -107,6 +157,67 @@ impl Hidden<'_, '_> {
                 self.hide(value);
             }
         }
+    }
+
+    /// Hides the lines of a string scalar written on several lines (a block
+    /// scalar, or a quoted or plain scalar that wraps) that show a secret
+    /// read on their own, such as `password: x` in an embedded config file.
+    fn hide_secret_lines_of(&mut self, scalar: NodeRef<'_, '_>) {
+        let first = scalar.pos().line;
+        let last = self.end_line(scalar);
+        for line in first.saturating_add(1)..=last {
+            if self.source.line_text(line).is_some_and(line_shows_secret) {
+                self.ranges.push((line, line));
+            }
+        }
+    }
+
+    /// Hides the keys of every provider of an `EncryptionConfiguration`:
+    /// the `keys` of `aescbc`, `aesgcm` and `secretbox`, and of any
+    /// provider a newer release adds beside them.
+    fn hide_encryption_keys(&mut self, config: NodeRef<'_, '_>) {
+        let entries = config.get("resources").into_iter().flat_map(|r| r.items());
+        let providers = entries.filter_map(|entry| entry.get("providers"));
+        for provider in providers.flat_map(|p| p.items()) {
+            for setting in provider.entries() {
+                self.hide_fields_of(Some(setting.value), &["keys"]);
+            }
+        }
+    }
+
+    /// Hides the credentials of every user of a kubeconfig. The whole
+    /// `user` mapping goes, because it contains client keys, tokens,
+    /// passwords, auth-provider settings and credential plugin environments.
+    fn hide_kubeconfig_users(&mut self, config: NodeRef<'_, '_>) {
+        let users = config.get("users").into_iter().flat_map(|u| u.items());
+        for user in users.filter_map(|item| item.get("user")) {
+            self.hide(user);
+        }
+    }
+
+    /// Hides the values of the fields `names` of the mapping `node`.
+    fn hide_fields(&mut self, node: NodeRef<'_, '_>, names: &[&str]) {
+        for name in names {
+            if let Some(value) = node.get(name) {
+                self.hide(value);
+            }
+        }
+    }
+
+    fn hide_fields_of(&mut self, node: Option<NodeRef<'_, '_>>, names: &[&str]) {
+        if let Some(node) = node.filter(NodeRef::is_map) {
+            self.hide_fields(node, names);
+        }
+    }
+
+    /// Hides the `kubectl.kubernetes.io/last-applied-configuration`
+    /// annotation of `object`, which repeats the whole object.
+    fn hide_last_applied(&mut self, object: NodeRef<'_, '_>) {
+        let annotations = object.get("metadata").and_then(|m| m.get("annotations"));
+        self.hide_fields_of(
+            annotations,
+            &["kubectl.kubernetes.io/last-applied-configuration"],
+        );
     }
 
     /// Hides the lines `node`'s subtree is written on, and those of the
@@ -150,12 +261,215 @@ impl Hidden<'_, '_> {
     }
 }
 
-/// Returns whether a document parsed from `text` may contain anything
-/// [`secret_lines`] hides, by a quick look at the text: a Secret or
-/// ConfigMap kind, an `env` key, or an escape sequence that could spell
-/// one of them.
-pub(crate) fn may_hide(text: &str) -> bool {
-    ["Secret", "ConfigMap", "env", "\\"]
-        .iter()
-        .any(|word| text.contains(word))
+/// Adds to `hidden` (as [`secret_lines`] returns it) the lines of `source`
+/// that contain a URL with a password.
+pub(crate) fn with_userinfo_lines(hidden: Vec<(u32, u32)>, source: &Source<'_>) -> Vec<(u32, u32)> {
+    if !source.text.contains("://") {
+        return hidden;
+    }
+    let mut ranges = hidden;
+    for (line, text) in (source.first_line..).zip(source.text.split('\n')) {
+        if text.contains("://") && mask_userinfo(text).is_some() {
+            ranges.push((line, line));
+        }
+    }
+    merge(ranges)
+}
+
+/// Returns whether one line of text, read without its document, shows a
+/// secret: a credential in a known format, or a `name: value` or
+/// `name=value` pair that [`secret::classify`] flags.
+///
+/// This catches what the walk of the document cannot see, such as a line
+/// inside a block scalar that embeds a kubeconfig, a `.env` file or a
+/// k3s `config.yaml`. Pairs are split at `,`, `{`, `}`, `[` and `]`
+/// without regard to quoting, so a quoted value that contains one of them
+/// is read in parts, and each part is still classified under its name.
+pub(crate) fn line_shows_secret(line: &str) -> bool {
+    if secret::detect_format(line).is_some() {
+        return true;
+    }
+    line.split([',', '{', '}', '[', ']']).any(|part| {
+        let part = part.trim_start().trim_start_matches("- ");
+        let Some(separator) = part.find([':', '=']) else {
+            return false;
+        };
+        let quotes: &[char] = &['"', '\'', ' ', '\t'];
+        let name = part[..separator].trim_matches(quotes);
+        let value = part[separator + 1..].trim_matches(quotes);
+        let is_block_header = value.starts_with(['|', '>']) && value.len() <= 3;
+        !name.is_empty()
+            && !value.is_empty()
+            && !is_block_header
+            && secret::classify(Some(name), value).is_some()
+    })
+}
+
+/// Masks the password of every URL's user information in `line`, or
+/// returns `None` when the line has none. `https://user:pass@host` becomes
+/// `https://user:***@host`, and user information with no password (often
+/// a token, as in `https://TOKEN@host`) becomes `***`, as component
+/// messages mask it.
+///
+/// The user information ends at the last `@` before the URL ends at
+/// whitespace, a quote or a flow indicator, so a password that contains
+/// `/` or `@` is masked whole. An `@` after a `?` or `#`, or after a `/`
+/// with no `:` before it, belongs to the path, query or fragment.
+pub(crate) fn mask_userinfo(line: &str) -> Option<String> {
+    let mut masked = String::new();
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(found) = line[search..].find("://") {
+        let start = search + found + 3;
+        let rest = &line[start..];
+        let end = rest
+            .find(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '"' | '\'' | ',' | '{' | '}' | '[' | ']' | '<' | '>')
+            })
+            .unwrap_or(rest.len());
+        let url = &rest[..end];
+        search = start + end;
+        let Some(at) = url.rfind('@') else {
+            continue;
+        };
+        let userinfo = &url[..at];
+        if userinfo.is_empty() || userinfo.contains(['?', '#']) {
+            continue;
+        }
+        let user_end = userinfo.find(':').unwrap_or(userinfo.len());
+        if userinfo[..user_end].contains('/') || user_end + 1 == userinfo.len() {
+            continue;
+        }
+        let keep = if user_end == userinfo.len() {
+            0
+        } else {
+            user_end + 1
+        };
+        masked.push_str(&line[copied..start + keep]);
+        masked.push_str("***");
+        copied = start + at;
+    }
+    if copied == 0 {
+        return None;
+    }
+    masked.push_str(&line[copied..]);
+    Some(masked)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn hidden_lines(text: &str) -> Vec<(u32, u32)> {
+        let source = Source::new(Arc::from("test.yaml"), text, 1);
+        let chunk = kubeward_yaml::Chunk {
+            text,
+            first_line: 1,
+        };
+        let parsed = kubeward_yaml::parse_document(chunk);
+        secret_lines(&parsed.documents, &source)
+    }
+
+    #[test]
+    fn masks_url_passwords() {
+        let cases = [
+            (
+                "  url: https://bob:hunter2@db:5432/x",
+                "  url: https://bob:***@db:5432/x",
+            ),
+            (
+                "a: \"http://u:p/w@d@h\", b: ftp://x:y@z",
+                "a: \"http://u:***@h\", b: ftp://x:***@z",
+            ),
+            (
+                "remote: https://ghtoken123@example.com/repo",
+                "remote: https://***@example.com/repo",
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(mask_userinfo(line).as_deref(), Some(expected), "{line}");
+        }
+        for line in [
+            "url: https://example.com:8443/path",
+            "url: https://u:@h",
+            "url: https://h/?q=a:b@c",
+            "url: https://h/team@example.com",
+            "mail: user@example.com",
+            "no url",
+        ] {
+            assert_eq!(mask_userinfo(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn flags_secret_lines_read_alone() {
+        for line in [
+            "    password: hunter2",
+            "DB_PASSWORD=hunter2",
+            "  - {name: a, token: abc123}",
+            r#"{"kind":"Config","users":[{"user":{"client-key-data":"S0VZ"}}]}"#,
+            "    - --token=K10abc::server:def",
+            "key: AKIAABCDEFGHIJKLMNOP",
+        ] {
+            assert!(line_shows_secret(line), "{line}");
+        }
+        for line in [
+            "    secretName: tls",
+            "  automountServiceAccountToken: false",
+            "    - --token-auth-file=/etc/kubernetes/token.csv",
+            "  password: |",
+            "  password:",
+            "      valueFrom: {secretKeyRef: {name: db, key: password}}",
+            "    privileged: true",
+        ] {
+            assert!(!line_shows_secret(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn hides_encryption_keys_only() {
+        let text = "kind: EncryptionConfiguration
+resources:
+  - resources: [secrets]
+    providers:
+      - aescbc:
+          keys:
+            - name: k
+              secret: c2VjcmV0
+";
+        assert_eq!(hidden_lines(text), [(7, 9)]);
+    }
+
+    #[test]
+    fn hides_kubeconfig_users_and_kubeadm_tokens() {
+        let kubeconfig = "kind: Config
+clusters: [{name: c, cluster: {server: https://h}}]
+users:
+  - name: u
+    user:
+      username: admin
+      password: hunter2
+current-context: c
+";
+        assert_eq!(hidden_lines(kubeconfig), [(6, 7)]);
+        let kubeadm = "kind: InitConfiguration
+bootstrapTokens:
+  - token: abcdef.0123456789abcdef
+certificateKey: e6a2eb8581237ab72a4f494f30285ec12a9694d750b9785706a83bfcbbbd2204
+nodeRegistration: {name: n}
+";
+        assert_eq!(hidden_lines(kubeadm), [(3, 4)]);
+    }
+
+    #[test]
+    fn hides_secret_entries_without_kind() {
+        let text = "token: K10abc::server:def
+node-name: n
+agent-token: abc
+";
+        assert_eq!(hidden_lines(text), [(1, 1), (3, 4)]);
+    }
 }

@@ -36,6 +36,10 @@ pub struct FileReport {
     /// Labels and kubeward annotations of the objects that have findings
     /// or carry a `kubeward.dev/` annotation, for exceptions.
     pub metadata: Vec<ObjectMeta>,
+    /// Components left unchecked for a step across files, by
+    /// [`scan_bytes_deferred`]: programs that name a configuration file
+    /// not read with them, and configuration files read on their own.
+    pub pending: Vec<Component>,
 }
 
 impl FileReport {
@@ -47,6 +51,7 @@ impl FileReport {
         append(&mut self.stored, other.stored);
         self.components += other.components;
         append(&mut self.metadata, other.metadata);
+        append(&mut self.pending, other.pending);
     }
 }
 
@@ -95,6 +100,20 @@ pub fn scan_bytes(
 /// Checks the bytes of one file as `plan` says, keeping the objects it
 /// asks for in [`FileReport::stored`].
 pub fn scan_bytes_with(file: &Arc<str>, bytes: &[u8], plan: &ScanPlan<'_>) -> FileReport {
+    scan_decoded(file, bytes, plan, false)
+}
+
+/// Checks the bytes of one file as `plan` says, except the components
+/// whose settings depend on another file: a program that names its
+/// configuration file, and a configuration file read on its own. Those go
+/// to [`FileReport::pending`] for
+/// [`check_linked_components`](crate::check_linked_components), which
+/// merges each program with the scanned file it names.
+pub fn scan_bytes_deferred(file: &Arc<str>, bytes: &[u8], plan: &ScanPlan<'_>) -> FileReport {
+    scan_decoded(file, bytes, plan, true)
+}
+
+fn scan_decoded(file: &Arc<str>, bytes: &[u8], plan: &ScanPlan<'_>, defer: bool) -> FileReport {
     let decoded = yaml::decode(bytes);
     let mut report = FileReport::default();
     if let Some(problem) = &decoded.problem {
@@ -108,7 +127,7 @@ pub fn scan_bytes_with(file: &Arc<str>, bytes: &[u8], plan: &ScanPlan<'_>) -> Fi
             problem.message.clone(),
         ));
     }
-    scan_into(file, &decoded.text, plan, report)
+    scan_into(file, &decoded.text, plan, report, defer)
 }
 
 /// Checks the text of one file with `rules`. Lone carriage returns count
@@ -124,7 +143,7 @@ pub fn scan_text(
 
 /// Checks the text of one file as `plan` says.
 pub fn scan_text_with(file: &Arc<str>, text: &str, plan: &ScanPlan<'_>) -> FileReport {
-    scan_into(file, text, plan, FileReport::default())
+    scan_into(file, text, plan, FileReport::default(), false)
 }
 
 /// Scans `text` and adds its findings and warnings to `report`, which may
@@ -135,6 +154,7 @@ fn scan_into(
     text: &str,
     plan: &ScanPlan<'_>,
     mut report: FileReport,
+    defer: bool,
 ) -> FileReport {
     let text = yaml::normalize_line_breaks(text);
     let components = reader_of(plan.rules);
@@ -142,8 +162,12 @@ fn scan_into(
         // A systemd unit, a saved command line or another file that is not
         // YAML: its components are checked and YAML parsing is skipped.
         report.components += read.components.len();
-        for component in &read.components {
-            check_component(component, plan.rules, plan.options, &mut report.findings);
+        for component in read.components {
+            if defer && waits_for_other_files(&component) {
+                report.pending.push(component);
+            } else {
+                check_component(&component, plan.rules, plan.options, &mut report.findings);
+            }
         }
         report.warnings.extend(read.warnings);
         return report;
@@ -153,6 +177,7 @@ fn scan_into(
         options: plan.options,
         keep: &plan.keep,
         components,
+        defer,
     };
     report.merge(
         yaml::split_documents(&text)
@@ -181,13 +206,27 @@ struct TextScanner<'r> {
     keep: &'r KindSet,
     /// Builds control-plane components, when component rules run.
     components: Option<&'static ComponentReader>,
+    /// Whether components that depend on another file wait in
+    /// [`FileReport::pending`].
+    defer: bool,
+}
+
+/// Whether a component's settings depend on a file other than its own: a
+/// program that names an unread configuration file, or a configuration
+/// file that a scanned program may name.
+fn waits_for_other_files(component: &Component) -> bool {
+    component.config_file.is_some() || component.config_only
 }
 
 impl TextScanner<'_> {
-    fn check_components(&self, components: &[Component], out: &mut FileReport) {
+    fn check_components(&self, components: Vec<Component>, out: &mut FileReport) {
         for component in components {
             out.components += 1;
-            check_component(component, self.rules, self.options, &mut out.findings);
+            if self.defer && waits_for_other_files(&component) {
+                out.pending.push(component);
+            } else {
+                check_component(&component, self.rules, self.options, &mut out.findings);
+            }
         }
     }
 
@@ -231,7 +270,7 @@ impl TextScanner<'_> {
                 .components
                 .and_then(|reader| (reader.from_document)(source, root));
             if let Some(components) = components {
-                self.check_components(&components, out);
+                self.check_components(components, out);
                 report_duplicates(document, &[], None, self.options, source, out);
                 return;
             }
@@ -253,11 +292,15 @@ impl TextScanner<'_> {
 
     fn check_object(&self, object: &Object<'_, '_>, out: &mut FileReport) {
         out.objects += 1;
-        if self.keep.contains(object.kind()) {
+        // An object whose name or namespace is not a string is reported by
+        // `invalid-field-type` and kept from cross-object rules, which would
+        // otherwise read it as unnamed or in `default`.
+        if self.keep.contains(object.kind()) && object.has_valid_identity() {
             out.stored.push(StoredObject::capture(object));
         }
         let pod = PodSpec::of(object);
         let findings_before = out.findings.len();
+        let pending_before = out.pending.len();
         for &rule in self.rules {
             let mut sink = Sink::new(rule, object, self.options, &mut out.findings);
             match (rule.check, &pod) {
@@ -268,38 +311,42 @@ impl TextScanner<'_> {
         }
         if let Some(reader) = self.components {
             let components = (reader.from_object)(object);
-            self.check_components(&components, out);
+            self.check_components(components, out);
         }
-        if out.findings.len() > findings_before || ObjectMeta::is_annotated(object) {
+        let deferred = out.pending.len() > pending_before;
+        if out.findings.len() > findings_before || deferred || ObjectMeta::is_annotated(object) {
             out.metadata.push(ObjectMeta::capture(object));
         }
     }
 }
 
 /// Drops the quoted source lines that may show a secret value from the
-/// findings and kept objects of `documents`. The documents are only
-/// searched when something quotes a line, so a scan without findings pays
-/// nothing for it.
+/// findings and kept objects of `documents`, and masks URL passwords in the
+/// quoted lines that stay (kept objects drop those lines instead). The documents
+/// are only searched when something quotes a line, so a scan without
+/// findings pays nothing for it.
 fn hide_secret_lines(source: &Source<'_>, documents: &[Document<'_>], report: &mut FileReport) {
     let quotes = report.findings.iter().any(|f| f.source_line.is_some());
     let keeps_lines = !report.stored.is_empty();
     if !(quotes || keeps_lines) {
         return;
     }
-    if !redact::may_hide(source.text) {
-        return;
-    }
     let hidden = redact::secret_lines(documents, source);
-    if hidden.is_empty() {
-        return;
-    }
     for finding in &mut report.findings {
-        if finding.source_line.is_some() && redact::is_hidden(&hidden, finding.line) {
+        let Some(line) = &finding.source_line else {
+            continue;
+        };
+        if redact::is_hidden(&hidden, finding.line) || redact::line_shows_secret(line) {
             finding.source_line = None;
+        } else if let Some(masked) = redact::mask_userinfo(line) {
+            finding.source_line = Some(masked);
         }
     }
-    for stored in &mut report.stored {
-        stored.hide_lines(&hidden);
+    if !report.stored.is_empty() {
+        let hidden = redact::with_userinfo_lines(hidden, source);
+        for stored in &mut report.stored {
+            stored.hide_lines(&hidden);
+        }
     }
 }
 

@@ -174,6 +174,14 @@ const COUNT_PARTS: &[&str] = &["MAX", "MIN", "NUM", "TOTAL"];
 /// Whether an environment variable or ConfigMap key name suggests that its
 /// value is a secret.
 pub fn name_suggests_secret(name: &str) -> bool {
+    // Every secret part above contains one of these words, so a name with
+    // none of them is not split into parts, which allocates.
+    let has_secret_word = ["pass", "pwd", "secret", "token", "key", "credential"]
+        .iter()
+        .any(|word| contains_ignore_ascii_case(name, word));
+    if !has_secret_word {
+        return false;
+    }
     let parts = name_parts(name);
     let mut secret_at = None;
     for (i, part) in parts.iter().enumerate() {
@@ -192,6 +200,13 @@ pub fn name_suggests_secret(name: &str) -> bool {
     !parts[at + 1..]
         .iter()
         .any(|part| DESCRIPTIVE_PARTS.contains(&part.as_str()))
+}
+
+/// Whether `text` contains `word` (lower-case ASCII), ignoring ASCII case.
+fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Splits a name into upper-case parts at non-alphanumeric characters and

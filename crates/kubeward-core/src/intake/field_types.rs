@@ -1,9 +1,11 @@
-//! The JSON types of the pod template fields that kubeward's rules read,
-//! as the Kubernetes API (`k8s.io/api/core/v1`) declares them.
+//! The JSON types of the metadata and pod template fields that kubeward's
+//! rules read, as the Kubernetes API (`k8s.io/api/core/v1` and
+//! `k8s.io/apimachinery/pkg/apis/meta/v1`) declares them.
 //!
-//! The table starts at the pod spec, the pod template's metadata and a
-//! container. Fields that are absent here are not checked; fields whose
-//! type is here but whose subfields are not are checked only as a whole.
+//! The table starts at an object's metadata (which is also the pod
+//! template's), the pod spec and a container. Fields that are absent here
+//! are not checked. Fields whose type is here but whose subfields are not
+//! are checked only as a whole.
 
 /// The JSON type the API expects for a field.
 #[derive(Debug)]
@@ -40,12 +42,27 @@ use FieldType::{Bool, Int, IntOrString, List, MapOf, Object, Quantity, Str};
 
 const STRINGS: FieldType = List(&Str);
 
-/// `metadata` of the pod template (or of a Pod).
-pub(crate) static POD_METADATA: &[Field] = &[
+/// `ObjectMeta`: the `metadata` of every object, and of a pod template.
+pub(crate) static METADATA: &[Field] = &[
     field("name", Str),
+    field("generateName", Str),
     field("namespace", Str),
+    field("uid", Str),
+    field("resourceVersion", Str),
+    field("generation", Int),
     field("labels", MapOf(&Str)),
     field("annotations", MapOf(&Str)),
+    field("finalizers", STRINGS),
+    field("ownerReferences", List(&Object(OWNER_REFERENCE))),
+];
+
+static OWNER_REFERENCE: &[Field] = &[
+    field("apiVersion", Str),
+    field("kind", Str),
+    field("name", Str),
+    field("uid", Str),
+    field("controller", Bool),
+    field("blockOwnerDeletion", Bool),
 ];
 
 /// `PodSpec`.

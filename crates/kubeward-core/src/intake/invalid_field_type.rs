@@ -3,22 +3,27 @@ use std::fmt::Write as _;
 
 use kubeward_yaml::{NodeRef, Pos, Value, resolve_plain};
 
-use super::field_types::{Field, FieldType, POD_METADATA, POD_SPEC};
+use super::field_types::{Field, FieldType, METADATA, POD_SPEC};
 use crate::{
-    Check, ContainerInfo, ContainerKind, Family, PodSpec, RuleStatus, Severity, Sink, declare_rule,
+    Check, ContainerInfo, ContainerKind, Family, Object, PodSpec, RuleStatus, Severity, Sink,
+    declare_rule,
 };
 
 declare_rule! {
     /// ## What it checks
     ///
-    /// Fields of the pod template whose YAML type is not the type the
-    /// Kubernetes API declares. Examples are a boolean written as a string
+    /// Fields of an object's `metadata` and of its pod template whose YAML
+    /// type is not the type the Kubernetes API declares. Examples are a boolean written as a string
     /// (`privileged: "true"`), a number written as a string
     /// (`runAsUser: "0"`), a list written as a string (`containers: web`)
     /// and a mapping written as a number (`securityContext: 5`). It covers the pod spec, every
     /// container, init container and ephemeral container, their security
-    /// contexts, ports, environment, volume mounts, probes and volumes,
-    /// and the pod template's labels and annotations.
+    /// contexts, ports, environment, volume mounts, probes and volumes.
+    /// The `metadata` of every object, of any kind, is checked the same
+    /// way, and so is the pod template's: `name`, `generateName`,
+    /// `namespace`, label and annotation values, `finalizers` and
+    /// `ownerReferences`. An unquoted `namespace: n` or `name: on` is a
+    /// boolean, not a string.
     ///
     /// Types are judged after YAML typing as `kubectl` does it (YAML 1.1
     /// through go-yaml v2): `yes` and `on` are booleans, `0755` is an
@@ -37,6 +42,12 @@ declare_rule! {
     /// silently, and a later edit that only fixes the quoting makes it
     /// privileged. Reporting the type error keeps the scan honest about
     /// what it could not check.
+    ///
+    /// An object whose `metadata.name`, `metadata.generateName` or
+    /// `metadata.namespace` is not a string has no name or namespace the
+    /// API server would accept. kubeward leaves it out of the rules that
+    /// read several objects at once (network policies, RBAC bindings,
+    /// exposure paths) rather than guess that it lives in `default`.
     ///
     /// ## Failing example
     ///
@@ -72,8 +83,9 @@ declare_rule! {
     ///
     /// ## Known limitations
     ///
-    /// Only fields in kubeward's table of pod template fields are checked;
-    /// unknown fields and fields of other kinds of objects are not. A pod
+    /// Only fields in kubeward's table of metadata and pod template fields
+    /// are checked; unknown fields, and fields outside `metadata` of
+    /// objects that are not pod spec owners, are not. A pod
     /// spec that is itself of the wrong type (`spec: "x"`, `template: 5`)
     /// is not reported, because there is no pod spec to check. Values are
     /// checked for their type only: an integer out of the `int32` range or
@@ -89,19 +101,42 @@ declare_rule! {
         id: "invalid-field-type",
         family: Family::Intake,
         severity: Severity::Medium,
-        summary: "Pod template field has the wrong type",
+        summary: "Metadata or pod template field has the wrong type",
         remediation: "Write the value with the type the Kubernetes API expects: booleans and numbers unquoted, strings quoted when YAML would read them as another type.",
         pss: None,
         recommended: true,
         status: RuleStatus::Stable,
-        check: Check::PodSpec(check),
+        check: Check::Object(check),
     };
 }
 
-fn check(pod: &PodSpec<'_, '_, '_>, sink: &mut Sink<'_>) {
-    if let Some(metadata) = pod.metadata {
+/// Field path of an object's own metadata.
+const OBJECT_METADATA_PATH: &str = "metadata";
+
+/// Paths of the fields that name and place an object; see
+/// [`Object::has_valid_identity`].
+const IDENTITY_PATHS: &[&str] = &[
+    OBJECT_METADATA_PATH,
+    "metadata.name",
+    "metadata.generateName",
+    "metadata.namespace",
+];
+
+fn check(object: &Object<'_, '_>, sink: &mut Sink<'_>) {
+    if let Some(entry) = object.root.entry(OBJECT_METADATA_PATH) {
+        let mut walk = Walk::new(OBJECT_METADATA_PATH, sink);
+        walk.check_value(entry.value, &FieldType::Object(METADATA), entry.key.pos());
+    }
+    let Some(pod) = PodSpec::of(object) else {
+        return;
+    };
+    // A Pod's pod metadata is its own metadata, checked above.
+    if let Some(metadata) = pod
+        .metadata
+        .filter(|_| pod.metadata_prefix != OBJECT_METADATA_PATH)
+    {
         let mut walk = Walk::new(pod.metadata_prefix, sink);
-        walk.check_fields(metadata, POD_METADATA);
+        walk.check_fields(metadata, METADATA);
     }
     let mut walk = Walk::new(pod.prefix, sink);
     walk.check_fields(pod.spec, POD_SPEC);
@@ -251,9 +286,16 @@ fn message(
         (FieldType::Str, Value::Bool(_) | Value::Int(_) | Value::Float(_)) => " Quote the value.",
         _ => "",
     };
+    // Without a string name or namespace the object is kept from the rules
+    // that read several objects; other fields only read as unset.
+    let effect = if IDENTITY_PATHS.contains(&path) {
+        "rules that compare objects (network policies, RBAC, attack paths) leave it out"
+    } else {
+        "other rules read the field as unset"
+    };
     format!(
         "field `{path}`{place} is {}, but the Kubernetes API expects {}. The API server rejects \
-         this object, and other rules read the field as unset.{fix}",
+         this object, and {effect}.{fix}",
         article_type(node),
         ty.describe(),
     )
@@ -304,6 +346,6 @@ mod tests {
         }
         visit(POD_SPEC);
         visit(CONTAINER);
-        visit(POD_METADATA);
+        visit(METADATA);
     }
 }

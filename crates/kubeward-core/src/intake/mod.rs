@@ -1,6 +1,6 @@
 //! The `intake` family: problems with the input itself. The scan pipeline
 //! makes the `parse-error` and `duplicate-key` findings while it reads
-//! files; `invalid-field-type` is a pod spec check like other rules.
+//! files; `invalid-field-type` is a per-object check like other rules.
 
 use crate::RuleDef;
 
