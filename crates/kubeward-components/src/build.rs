@@ -203,6 +203,7 @@ pub fn build(sources: Sources) -> Component {
             .filter(|spec| spec.field.is_some() && !by_flags.contains(&spec.name))
             .map(|spec| spec.name.to_owned())
             .collect();
+        component.config_file = Some(path.clone());
         component.undetermined.push(Undetermined {
             input: format!("config file {path}"),
             reason: reason.clone(),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use kubeward_core::{
     Finding, Inventory, KindSet, ObjectMeta, ObjectRef, Profile, Report, RuleDef, ScanOptions,
-    ScanPlan, append, scan_bytes_with,
+    ScanPlan, append, check_linked_components, scan_bytes_deferred,
 };
 use kubeward_intake::{IntakeError, collect_inputs, read_input};
 use rayon::prelude::*;
@@ -69,12 +69,13 @@ impl Scanner {
             .into_par_iter()
             .map(|input| {
                 let file: Arc<str> = Arc::from(input.display());
-                read_input(&input).map(|bytes| scan_bytes_with(&file, &bytes, &plan))
+                read_input(&input).map(|bytes| scan_bytes_deferred(&file, &bytes, &plan))
             })
             .collect();
         let mut report = Report::default();
         let mut stored = Vec::new();
         let mut metadata = Vec::new();
+        let mut pending = Vec::new();
         for result in results {
             match result {
                 Ok(file) => {
@@ -85,10 +86,16 @@ impl Scanner {
                     append(&mut report.warnings, file.warnings);
                     append(&mut stored, file.stored);
                     append(&mut metadata, file.metadata);
+                    append(&mut pending, file.pending);
                 }
                 Err(err) => errors.push(err),
             }
         }
+        // A program and the configuration file it names are in different
+        // files, so they are merged and checked once every file is read.
+        report
+            .findings
+            .extend(check_linked_components(pending, &self.rules, self.options));
         let inventory = Inventory::new(stored);
         let inventory_findings = inventory.check(&self.rules, self.options);
         metadata.extend(metadata_of_findings(&inventory, &inventory_findings));
