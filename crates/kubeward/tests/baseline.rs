@@ -197,3 +197,52 @@ fn bad_baseline_is_a_usage_error() {
         out.stderr
     );
 }
+
+#[test]
+fn unreadable_input_leaves_the_baseline_unwritten() {
+    let dir = TempDir::new("baseline-incomplete");
+    dir.write("corpus/pod.yaml", ADDED);
+    let kept = "{\"kubewardBaseline\": \"1\", \"findings\": []}\n";
+    dir.write("b.json", kept);
+    let out = run(kubeward_in(dir.path()).args([
+        "scan",
+        "corpus",
+        "missing",
+        "--no-config",
+        "--write-baseline",
+        "b.json",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: baseline b.json was not written: 1 input could not be read"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(dir.read("b.json"), kept, "the old baseline is kept");
+    let out = run(kubeward_in(dir.path()).args([
+        "scan",
+        "missing",
+        "--no-config",
+        "--write-baseline",
+        "new.json",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        !dir.path().join("new.json").exists(),
+        "no baseline is created from an incomplete scan"
+    );
+    let out = run(kubeward_in(dir.path()).args([
+        "scan",
+        "corpus",
+        "--no-config",
+        "--write-baseline",
+        "b.json",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_ne!(
+        dir.read("b.json"),
+        kept,
+        "a complete scan writes the baseline"
+    );
+}

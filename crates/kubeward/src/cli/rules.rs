@@ -34,10 +34,10 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
             String::new()
         } else {
             let quoted: Vec<String> = suggestions.iter().map(|id| format!("`{id}`")).collect();
-            format!("; did you mean {}?", quoted.join(" or "))
+            format!(" (did you mean {}?)", quoted.join(" or "))
         };
         anyhow::bail!(
-            "unknown rule `{}`{hint} `kubeward rules` lists every rule id",
+            "unknown rule `{}`{hint}; run `kubeward rules` to list every rule id",
             args.rule
         );
     };

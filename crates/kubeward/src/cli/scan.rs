@@ -66,8 +66,22 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     report
         .warnings
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let errors = result.errors;
     if let Some(path) = &args.write_baseline {
-        write_baseline(path, &Baseline::record(&findings, &fingerprints))?;
+        // A baseline of an incomplete scan would lack the findings of what
+        // was not read, so the next complete scan would report them as new.
+        // The existing file is left as it was.
+        if errors.is_empty() {
+            write_baseline(path, &Baseline::record(&findings, &fingerprints))?;
+        } else {
+            let inputs = if errors.len() == 1 { "input" } else { "inputs" };
+            eprintln!(
+                "error: baseline {} was not written: {} {inputs} could not be read, so the \
+                 scan is incomplete",
+                path.display(),
+                errors.len(),
+            );
+        }
     }
     let mut triage = Triage {
         suppressed,
@@ -85,7 +99,6 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         report.findings = findings;
         triage.fingerprints = fingerprints;
     }
-    let errors = result.errors;
     let unreadable: Vec<Unreadable> = errors.iter().map(unreadable).collect();
     let scan = ScanOutput {
         report: &report,

@@ -68,7 +68,7 @@ declare_rule! {
         family: Family::Encryption,
         severity: Severity::Medium,
         summary: "Secrets are encrypted with a weak or deprecated provider",
-        remediation: "Encrypt Secrets with a KMS v2 provider, or secretbox; rotate aesgcm keys often.",
+        remediation: "Encrypt Secrets with a KMS v2 provider or secretbox. Where aesgcm stays, rotate its keys often.",
         pss: None,
         recommended: false,
         status: RuleStatus::Stable,
