@@ -44,10 +44,10 @@ pub const COSIGN_SIGN_PREDICATE: &str = "https://sigstore.dev/cosign/sign/v1";
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error(
-        "not a PEM \"PUBLIC KEY\" of an ECDSA P-256 key ({0}); kubeward verifies the keys \
-         `cosign generate-key-pair` writes"
+        "{0}; kubeward verifies ECDSA P-256 keys in PEM, as `cosign generate-key-pair` \
+         writes them"
     )]
-    Unsupported(String),
+    Unsupported(&'static str),
 }
 
 /// A cosign public key.
@@ -57,9 +57,15 @@ pub struct PublicKey(VerifyingKey);
 impl PublicKey {
     /// Reads a PEM-encoded SubjectPublicKeyInfo of a P-256 key.
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
-        VerifyingKey::from_public_key_pem(pem.trim())
+        let pem = pem.trim();
+        if !pem.starts_with("-----BEGIN PUBLIC KEY-----") {
+            return Err(KeyError::Unsupported(
+                "the file does not start with a PEM `BEGIN PUBLIC KEY` line",
+            ));
+        }
+        VerifyingKey::from_public_key_pem(pem)
             .map(PublicKey)
-            .map_err(|error| KeyError::Unsupported(error.to_string()))
+            .map_err(|_| KeyError::Unsupported("the PEM block is not an ECDSA P-256 public key"))
     }
 
     /// Whether `signature` (ASN.1 DER, or the 64-byte `r || s` form) is
@@ -314,6 +320,30 @@ impl SbomFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An RSA public key (2048 bits), which cosign key pairs never are.
+    const RSA_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxckcUbfdztx+zM+ZOkp5
+nxWyngwfe4PVER+gc9ntdFicTjkl0I0+0qpj3UJjIfgn7dJnc21blfRQNtd/FY+l
+yQlCf+dn66WU9yIYVTGh41dCk5tQzS+fWrf0aciGTKWjrUxdLd0rMoTz7yuKRcXM
+vKhC2AsQj943sbPCtzcmZm/z+4+o5lrtWYb5aTqk/7pHZRTntXccyE4ULaGB3rjn
+qIp1Ise32QlUQJmBEhpPtVy+w8mtEc8NuWUcyWfS0HWKTKEbz6fqHtcqJD/XuinO
++a9EZ5IWPWxisK1ouq75POSUB8he333VnhXQDlOQRnWbE2CiROGxSyn4cZT/1cuo
+eQIDAQAB
+-----END PUBLIC KEY-----";
+
+    #[test]
+    fn key_errors_say_what_is_wrong() {
+        let not_pem = PublicKey::from_pem("apiVersion: v1\nkind: Pod\n")
+            .expect_err("a manifest is not a key")
+            .to_string();
+        assert!(not_pem.contains("BEGIN PUBLIC KEY"), "{not_pem}");
+        let rsa = PublicKey::from_pem(RSA_PUBLIC_KEY)
+            .expect_err("an RSA key is not a P-256 key")
+            .to_string();
+        assert!(rsa.contains("not an ECDSA P-256 public key"), "{rsa}");
+        assert!(!rsa.contains("OID"), "{rsa}");
+    }
 
     #[test]
     fn pae_encoding() {

@@ -360,7 +360,7 @@ impl Verifier {
     ) -> Result<Vec<Vec<u8>>, SourceError> {
         let Some((manifest, _)) = self.source.manifest(image, &referrer.digest).await? else {
             return Err(SourceError::NotFound(format!(
-                "manifest {}",
+                "manifest {} not found",
                 referrer.digest
             )));
         };

@@ -45,11 +45,12 @@ const MAX_REFERRER_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 /// Why a layout directory cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LayoutError {
-    #[error("cannot read {path}: {source}")]
+    /// The message includes the IO error, which is therefore not also
+    /// given as the error's source: a chain would print it twice.
+    #[error("cannot read {path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path} is not an OCI image layout: {message}")]
     Invalid { path: PathBuf, message: String },
@@ -88,9 +89,9 @@ impl LayoutSource {
                 layouts.push(Layout::open(dir)?);
                 continue;
             }
-            let children = fs::read_dir(dir).map_err(|source| LayoutError::Io {
+            let children = fs::read_dir(dir).map_err(|error| LayoutError::Io {
                 path: dir.clone(),
-                source,
+                error,
             })?;
             let mut found: Vec<PathBuf> = children
                 .filter_map(Result::ok)
@@ -124,7 +125,7 @@ impl LayoutSource {
                 Ok(reference.to_owned())
             } else {
                 Err(SourceError::NotFound(format!(
-                    "manifest {reference} in the image layouts"
+                    "manifest {reference} not found in the image layouts"
                 )))
             };
         }
@@ -141,8 +142,8 @@ impl LayoutSource {
             .map(|entry| entry.digest.clone())
             .ok_or_else(|| {
                 SourceError::NotFound(format!(
-                    "{} in the image layouts (images are found by digest or by a full \
-                     org.opencontainers.image.ref.name)",
+                    "{} not found in the image layouts (images are found by digest or by \
+                     a full org.opencontainers.image.ref.name)",
                     names[0]
                 ))
             })
@@ -176,9 +177,9 @@ impl LayoutSource {
     }
 
     pub(super) fn blob(&self, digest: &str) -> Result<Vec<u8>, SourceError> {
-        let path = self
-            .find_blob(digest)
-            .ok_or_else(|| SourceError::NotFound(format!("blob {digest} in the image layouts")))?;
+        let path = self.find_blob(digest).ok_or_else(|| {
+            SourceError::NotFound(format!("blob {digest} not found in the image layouts"))
+        })?;
         read_limited(&path, MAX_BLOB_BYTES)
     }
 
@@ -336,9 +337,9 @@ fn cosign_tag_subject(tag: &str) -> Option<(String, &'static str)> {
 }
 
 fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, SourceError> {
-    let io_error = |source| LayoutError::Io {
+    let io_error = |error| LayoutError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let size = fs::metadata(path).map_err(io_error)?.len();
     if size > max {

@@ -69,7 +69,9 @@ pub struct Manifest {
 pub enum SourceError {
     #[error("{0}")]
     Registry(String),
-    #[error("{0} not found")]
+    /// What was looked for and where, phrased as a sentence: "X not found
+    /// in Y".
+    #[error("{0}")]
     NotFound(String),
     #[error(transparent)]
     Layout(#[from] LayoutError),

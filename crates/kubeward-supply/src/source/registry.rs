@@ -203,7 +203,7 @@ fn is_not_found(error: &OciDistributionError) -> bool {
 
 fn registry_error(error: &OciDistributionError, target: &Reference) -> SourceError {
     if is_not_found(error) {
-        return SourceError::NotFound(target.whole());
+        return SourceError::NotFound(format!("{} not found", target.whole()));
     }
     // reqwest's messages stop at the outermost layer ("error sending
     // request"); the cause, such as a refused connection or an unknown
