@@ -266,6 +266,10 @@ pub fn is_not_a_secret_value(value: &str) -> bool {
 /// The credential format that a value contains, if any. The value may be a
 /// whole configuration file: every position is tried.
 pub fn detect_format(value: &str) -> Option<SecretFormat> {
+    // Most values are short, and no format fits in fewer bytes.
+    if value.len() < SHORTEST_FORMAT {
+        return None;
+    }
     if has_pem_private_key(value) {
         return Some(SecretFormat::PemPrivateKey);
     }
@@ -287,6 +291,10 @@ pub fn detect_format(value: &str) -> Option<SecretFormat> {
     }
     None
 }
+
+/// Length of the shortest value `detect_format` recognises: a Slack token,
+/// five bytes of prefix and at least ten more.
+const SHORTEST_FORMAT: usize = 15;
 
 fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
@@ -516,6 +524,11 @@ mod tests {
             "hello world",
         ] {
             assert_eq!(detect_format(value), None, "{value}");
+        }
+        // The shortest Slack token and an AWS key id are still found.
+        for value in ["xoxb-0123456789", "AKIAABCDEFGHIJKLMNOP"] {
+            assert!(value.len() >= SHORTEST_FORMAT, "{value}");
+            assert!(detect_format(value).is_some(), "{value}");
         }
     }
 
