@@ -330,6 +330,35 @@ pub fn url_parts(url: &str) -> Option<(&str, &str)> {
     Some((scheme, host))
 }
 
+/// Reports a kube-apiserver whose authorization modes in force do not
+/// include `mode`. Modes set by an `--authorization-config` file that was
+/// not read are unknown, so nothing is reported for them.
+pub fn require_authorizer(component: &Component, sink: &mut ComponentSink<'_>, mode: &str) {
+    if component.kind != ComponentKind::ApiServer {
+        return;
+    }
+    let Some(setting) = known(component, "authorization-mode") else {
+        return;
+    };
+    let from_file = known(component, "authorization-config")
+        .is_some_and(|file| !file.value().trim().is_empty());
+    if from_file && setting.source == SettingSource::Default {
+        return;
+    }
+    if setting.items().contains(&mode) {
+        return;
+    }
+    sink.report(
+        &setting.location,
+        format!(
+            "{}: authorization does not include {mode}: {}; add {mode}, as in \
+             `--authorization-mode=Node,RBAC`",
+            component.kind,
+            stated(component, setting)
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,6 @@
-use kubeward_core::{
-    Check, Component, ComponentKind, ComponentSink, Family, RuleStatus, Severity, declare_rule,
-};
+use kubeward_core::{Check, Component, ComponentSink, Family, RuleStatus, Severity, declare_rule};
 
 use crate::READER;
-use kubeward_core::component::{Setting, SettingSource};
 
 use crate::rules::common;
 
@@ -83,37 +80,5 @@ declare_rule! {
 }
 
 fn check(component: &Component, sink: &mut ComponentSink<'_>) {
-    if component.kind != ComponentKind::ApiServer {
-        return;
-    }
-    let Some((modes, setting)) = modes(component) else {
-        return;
-    };
-    if !modes.iter().any(|m| m == "RBAC") {
-        sink.report(
-            &setting.location,
-            format!(
-                "{}: authorization does not include RBAC: {}; add RBAC, as in \
-                 `--authorization-mode=Node,RBAC`",
-                component.kind,
-                common::stated(component, setting)
-            ),
-        );
-    }
-}
-
-/// The authorization modes in force and the setting that gives them, or
-/// `None` when they are unknown: set by an `--authorization-config` file
-/// that was not read.
-fn modes(component: &Component) -> Option<(Vec<String>, &Setting)> {
-    let setting = common::known(component, "authorization-mode")?;
-    let from_file = common::known(component, "authorization-config")
-        .is_some_and(|file| !file.value().trim().is_empty());
-    if from_file && setting.source == SettingSource::Default {
-        return None;
-    }
-    Some((
-        setting.items().iter().map(|m| (*m).to_owned()).collect(),
-        setting,
-    ))
+    common::require_authorizer(component, sink, "RBAC");
 }
