@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use kubeward_core::{Finding, ObjectRef, RuleDef, ScanOptions};
 use kubeward_yaml::NodeRef;
@@ -92,4 +93,18 @@ fn add_expectation(file: &str, object: NodeRef<'_, '_>, out: &mut BTreeMap<Strin
         out.insert(key.clone(), paths).is_none(),
         "{file}: two objects are named {key}"
     );
+}
+
+/// Returns the `.yaml` files of `tests/fixtures/FAMILY/`, sorted by name.
+pub fn fixture_files(family: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(family);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the fixture directory is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
 }
