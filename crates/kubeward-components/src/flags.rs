@@ -38,7 +38,7 @@ pub struct CommandLine {
     pub problems: Vec<(Location, String)>,
 }
 
-/// How a flag takes its value, as far as kubeward knows the program.
+/// How a flag takes its value, as kubeward models the program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arity {
     /// A boolean: `--name` alone means true, and only `--name=value` gives

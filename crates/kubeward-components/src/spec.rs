@@ -1,4 +1,4 @@
-//! What kubeward knows about each program's settings: which flags are
+//! kubeward's model of each program's settings: which flags are
 //! booleans or lists, their defaults by version, and the configuration
 //! file field each maps to.
 //!
@@ -275,7 +275,7 @@ pub fn config_field(kind: ComponentKind, name: &str) -> Option<&'static str> {
 }
 
 /// The defaults of `kind` at `version` (newest when unknown), as setting
-/// names and values. `has_config` says whether the program was given a
+/// names and values. `has_config` is whether the program was given a
 /// configuration file, which changes the kubelet's defaults.
 pub fn defaults(
     kind: ComponentKind,

@@ -146,7 +146,7 @@ pub enum SettingSource {
         /// The field, such as `authentication.anonymous.enabled`.
         field: String,
     },
-    /// An argument that an installer passes unless told otherwise, such as
+    /// An argument that an installer passes unless configured otherwise, such as
     /// kubeadm's `--authorization-mode=Node,RBAC`.
     Installer(&'static str),
     /// The program's own default.

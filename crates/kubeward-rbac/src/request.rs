@@ -198,7 +198,7 @@ const WILDCARD_BIT: u32 = 1 << 30;
 const OTHER_BIT: u32 = 1 << 31;
 
 /// A bit set of verbs: one bit per known verb, one for `*` and one for
-/// every other verb. The union over a rule's verbs tells quickly that the
+/// every other verb. The union over a rule's verbs shows quickly that the
 /// rule cannot allow a request ([`may_allow_verb`]).
 pub(crate) fn verb_bits(verbs: &[&str]) -> u32 {
     verbs.iter().fold(0, |bits, verb| bits | verb_bit(verb))

@@ -7,7 +7,7 @@
 //! the pod spec sets `automountServiceAccountToken: false`, or leaves it
 //! unset and the ServiceAccount sets it to false. A projected volume with a
 //! `serviceAccountToken` source and no `audience` puts a token for the API
-//! server in the pod whatever those settings say.
+//! server in the pod whatever those settings are.
 
 use std::collections::HashMap;
 

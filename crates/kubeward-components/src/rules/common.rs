@@ -140,7 +140,7 @@ pub fn invalid_bool(component: &Component, sink: &mut ComponentSink<'_>, setting
 }
 
 /// Reports when every setting of `names` is unset. `what` names the
-/// weakness; the message asks for each missing setting.
+/// weakness; the message names each missing setting.
 pub fn require_set(
     component: &Component,
     sink: &mut ComponentSink<'_>,

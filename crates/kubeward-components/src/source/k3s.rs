@@ -230,7 +230,7 @@ fn command_settings(start: usize, args: &[Arg]) -> Vec<ServerSetting> {
 
 /// Reads the settings of a server's config file, YAML whatever its name,
 /// as `file` names it. Returns why the text cannot be read when it does not
-/// parse or holds no mapping.
+/// parse or contains no mapping.
 pub fn read_config_file(file: &Arc<str>, text: &str) -> Result<Vec<ServerSetting>, String> {
     let chunks = kubeward_core::yaml::split_documents(text);
     let Some(chunk) = chunks.first() else {
@@ -251,7 +251,7 @@ pub fn read_config_file(file: &Arc<str>, text: &str) -> Result<Vec<ServerSetting
     {
         None => Ok(Vec::new()),
         Some(root) if root.is_map() => Ok(document_settings(&source, root)),
-        Some(_) => Err("the file holds no mapping of settings".to_owned()),
+        Some(_) => Err("the file contains no mapping of settings".to_owned()),
     }
 }
 
