@@ -90,6 +90,8 @@ pub struct StoredObject {
     /// The object's lines, from `first_line` on, joined with `\n`.
     text: String,
     first_line: u32,
+    /// The line of the object's last node.
+    last_line: u32,
     document: Document<'static>,
 }
 
@@ -119,6 +121,7 @@ impl StoredObject {
             file: object.source.file.clone(),
             text,
             first_line,
+            last_line,
             document,
         }
     }
@@ -126,6 +129,12 @@ impl StoredObject {
     /// Empties the kept lines that lie in `hidden` (sorted, inclusive
     /// line ranges), so that findings on this object cannot quote them.
     pub(crate) fn hide_lines(&mut self, hidden: &[(u32, u32)]) {
+        let overlaps = hidden
+            .iter()
+            .any(|&(first, last)| first <= self.last_line && last >= self.first_line);
+        if !overlaps {
+            return;
+        }
         let mut lines: Vec<&str> = self.text.split('\n').collect();
         let mut changed = false;
         for (line, text) in (self.first_line..).zip(lines.iter_mut()) {
@@ -286,6 +295,11 @@ impl InventorySink<'_> {
         object.with_object(|view| {
             Sink::new(rule, view, options, findings).report(pos, path, message);
         });
-        self.findings.last_mut().expect("a finding was just pushed")
+        let finding = self.findings.last_mut().expect("a finding was just pushed");
+        // A kept line emptied by `hide_lines` showed a secret; the others are
+        // read on their own like every quoted line.
+        finding.source_line.take_if(|line| line.is_empty());
+        crate::redact::screen_quote(finding, &[]);
+        finding
     }
 }

@@ -68,14 +68,7 @@ pub fn check_linked_components(
         check_component(component, rules, options, &mut findings);
     }
     for finding in &mut findings {
-        let Some(line) = &finding.source_line else {
-            continue;
-        };
-        if redact::line_shows_secret(line) {
-            finding.source_line = None;
-        } else if let Some(masked) = redact::mask_userinfo(line) {
-            finding.source_line = Some(masked);
-        }
+        redact::screen_quote(finding, &[]);
     }
     findings
 }

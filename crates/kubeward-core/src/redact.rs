@@ -22,15 +22,17 @@
 //! Secret written on one line with other objects (a one-line JSON `List`,
 //! flow style) hides that whole line from every finding.
 //!
-//! Lines inside string scalars written on several lines (block scalars that
-//! embed a config file) are hidden when they show a secret read on their
-//! own ([`line_shows_secret`]). The scan applies the same test to every
-//! quoted line, and masks the password of a URL's user information in the
-//! lines that stay quoted ([`mask_userinfo`]).
+//! A line can also show a secret that no field marks: a line inside a
+//! block scalar that embeds a config file, such as `password: x`. Every
+//! quoted line, whether a finding comes from the scan of its file or from
+//! a rule over kept objects, is therefore read on its own as well
+//! ([`line_shows_secret`]) and dropped when it shows one, and the password
+//! of a URL's user information is masked in the lines that stay quoted
+//! ([`mask_userinfo`]); [`screen_quote`] does both.
 
-use kubeward_yaml::{Document, NodeRef, Value};
+use kubeward_yaml::{Document, NodeRef};
 
-use crate::{Source, secret};
+use crate::{Finding, Source, secret};
 
 /// Maximum number of alias targets followed from hidden subtrees. Anchors form no
 /// cycles and their expansion is already bounded by the parser, so this
@@ -53,10 +55,6 @@ pub(crate) fn secret_lines(documents: &[Document<'_>], source: &Source<'_>) -> V
         .filter_map(Document::root)
         .flat_map(|root| root.subtree());
     for node in nodes {
-        if matches!(node.value(), Value::Str(_)) {
-            hidden.hide_secret_lines_of(node);
-            continue;
-        }
         if node.is_alias() || !node.is_map() {
             continue;
         }
@@ -159,19 +157,6 @@ impl Hidden<'_, '_> {
         }
     }
 
-    /// Hides the lines of a string scalar written on several lines (a block
-    /// scalar, or a quoted or plain scalar that wraps) that show a secret
-    /// read on their own, such as `password: x` in an embedded config file.
-    fn hide_secret_lines_of(&mut self, scalar: NodeRef<'_, '_>) {
-        let first = scalar.pos().line;
-        let last = self.end_line(scalar);
-        for line in first.saturating_add(1)..=last {
-            if self.source.line_text(line).is_some_and(line_shows_secret) {
-                self.ranges.push((line, line));
-            }
-        }
-    }
-
     /// Hides the keys of every provider of an `EncryptionConfiguration`:
     /// the `keys` of `aescbc`, `aesgcm` and `secretbox`, and of any
     /// provider a newer release adds beside them.
@@ -261,19 +246,18 @@ impl Hidden<'_, '_> {
     }
 }
 
-/// Adds to `hidden` (as [`secret_lines`] returns it) the lines of `source`
-/// that contain a URL with a password.
-pub(crate) fn with_userinfo_lines(hidden: Vec<(u32, u32)>, source: &Source<'_>) -> Vec<(u32, u32)> {
-    if !source.text.contains("://") {
-        return hidden;
+/// Drops the quoted line of `finding` when it lies in `hidden` (as
+/// [`secret_lines`] returns it) or shows a secret read on its own, and
+/// masks URL passwords in a quoted line that stays.
+pub(crate) fn screen_quote(finding: &mut Finding, hidden: &[(u32, u32)]) {
+    let Some(line) = &finding.source_line else {
+        return;
+    };
+    if is_hidden(hidden, finding.line) || line_shows_secret(line) {
+        finding.source_line = None;
+    } else if let Some(masked) = mask_userinfo(line) {
+        finding.source_line = Some(masked);
     }
-    let mut ranges = hidden;
-    for (line, text) in (source.first_line..).zip(source.text.split('\n')) {
-        if text.contains("://") && mask_userinfo(text).is_some() {
-            ranges.push((line, line));
-        }
-    }
-    merge(ranges)
 }
 
 /// Returns whether one line of text, read without its document, shows a

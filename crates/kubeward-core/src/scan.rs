@@ -321,32 +321,22 @@ impl TextScanner<'_> {
 }
 
 /// Drops the quoted source lines that may show a secret value from the
-/// findings and kept objects of `documents`, and masks URL passwords in the
-/// quoted lines that stay (kept objects drop those lines instead). The documents
-/// are only searched when something quotes a line, so a scan without
-/// findings pays nothing for it.
+/// findings of `documents` and masks URL passwords in the quoted lines that
+/// stay; kept objects keep the hidden lines of their own, and their quotes
+/// are screened the same way when a rule over kept objects makes them. The
+/// documents are only searched when something quotes a line or is kept, so
+/// a scan without findings pays nothing for it.
 fn hide_secret_lines(source: &Source<'_>, documents: &[Document<'_>], report: &mut FileReport) {
     let quotes = report.findings.iter().any(|f| f.source_line.is_some());
-    let keeps_lines = !report.stored.is_empty();
-    if !(quotes || keeps_lines) {
+    if !quotes && report.stored.is_empty() {
         return;
     }
     let hidden = redact::secret_lines(documents, source);
     for finding in &mut report.findings {
-        let Some(line) = &finding.source_line else {
-            continue;
-        };
-        if redact::is_hidden(&hidden, finding.line) || redact::line_shows_secret(line) {
-            finding.source_line = None;
-        } else if let Some(masked) = redact::mask_userinfo(line) {
-            finding.source_line = Some(masked);
-        }
+        redact::screen_quote(finding, &hidden);
     }
-    if !report.stored.is_empty() {
-        let hidden = redact::with_userinfo_lines(hidden, source);
-        for stored in &mut report.stored {
-            stored.hide_lines(&hidden);
-        }
+    for stored in &mut report.stored {
+        stored.hide_lines(&hidden);
     }
 }
 

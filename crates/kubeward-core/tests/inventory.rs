@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use kubeward_yaml::Pos;
+
 use kubeward_core::{
     Check, Family, Inventory, InventorySink, RuleDef, RuleStatus, ScanOptions, ScanPlan, Severity,
     scan_text_with,
@@ -102,4 +104,72 @@ fn nothing_is_kept_without_inventory_rules() {
     let file: Arc<str> = Arc::from("input.yaml");
     let report = scan_text_with(&file, INPUT, &ScanPlan::new(&[], ScanOptions::default()));
     assert!(report.stored.is_empty());
+}
+
+/// Reports every line of every kept ConfigMap, as rules reading settings
+/// inside block scalars can.
+static EVERY_LINE: RuleDef = RuleDef {
+    id: "test-every-line",
+    family: Family::Intake,
+    severity: Severity::Low,
+    summary: "Quotes every line of a ConfigMap",
+    remediation: "None.",
+    pss: None,
+    recommended: false,
+    status: RuleStatus::Preview,
+    check: Check::Inventory {
+        kinds: &["ConfigMap"],
+        check: every_line,
+    },
+    raw_docs: "",
+};
+
+fn every_line(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    for config in inventory.of_kind(&["ConfigMap"]) {
+        let last = config.root().subtree().map(|n| n.pos().line).max();
+        for line in config.pos().line..=last.unwrap_or(0) {
+            sink.report(config, Pos { line, col: 1 }, "", "quoted");
+        }
+    }
+}
+
+#[test]
+fn quotes_of_stored_objects_hide_secrets() {
+    let input = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+data:
+  password: hunter2
+  url: https://bob:hunter2@db.internal/app
+  app.env: |
+    LOG_LEVEL=debug
+    DB_PASSWORD=hunter2
+  mode: fast
+";
+    let rules: [&'static RuleDef; 1] = [&EVERY_LINE];
+    let file: Arc<str> = Arc::from("input.yaml");
+    let report = scan_text_with(&file, input, &ScanPlan::new(&rules, ScanOptions::default()));
+    let inventory = Inventory::new(report.stored);
+    let findings = inventory.check(&rules, ScanOptions::default());
+    let quoted = |line: u32| {
+        findings
+            .iter()
+            .find(|f| f.line == line)
+            .and_then(|f| f.source_line.clone())
+    };
+    assert_eq!(quoted(4).as_deref(), Some("  name: app"));
+    assert_eq!(quoted(6), None, "a value under a secret-like key");
+    assert_eq!(
+        quoted(7).as_deref(),
+        Some("  url: https://bob:***@db.internal/app")
+    );
+    assert_eq!(quoted(9).as_deref(), Some("    LOG_LEVEL=debug"));
+    assert_eq!(quoted(10), None, "a secret inside a block scalar");
+    assert_eq!(quoted(11).as_deref(), Some("  mode: fast"));
+    for finding in &findings {
+        let line = finding.source_line.as_deref().unwrap_or("");
+        assert!(!line.contains("hunter2"), "line {}: {line}", finding.line);
+    }
 }
