@@ -106,16 +106,12 @@ impl StoredObject {
             .unwrap_or((object.root.pos().line, object.root.pos().line));
         // A Secret's lines are not kept at all: its values may sit between
         // any two kept lines, and findings never quote a Secret anyway.
-        let mut text = String::new();
-        for line in first_line..=last_line {
-            if is_secret {
-                break;
-            }
-            if line > first_line {
-                text.push('\n');
-            }
-            text.push_str(object.source.line_text(line).unwrap_or(""));
-        }
+        let text = if is_secret {
+            String::new()
+        } else {
+            let lines = object.source.lines_text(first_line, last_line);
+            lines.unwrap_or_default().to_owned()
+        };
         StoredObject {
             reference: object.reference.clone(),
             file: object.source.file.clone(),

@@ -40,17 +40,26 @@ impl<'a> Source<'a> {
     /// The text of a 1-based line of the file, without its line break, if
     /// the line lies in this source.
     pub fn line_text(&self, line: u32) -> Option<&'a str> {
-        let index = line.checked_sub(self.first_line)? as usize;
+        let text = self.lines_text(line, line)?;
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+
+    /// The text of the 1-based lines `first` to `last` of the file, with the
+    /// line breaks between them as written and without the last one, if
+    /// both lines lie in this source.
+    pub fn lines_text(&self, first: u32, last: u32) -> Option<&'a str> {
+        let first = first.checked_sub(self.first_line)? as usize;
+        let last = last.checked_sub(self.first_line)? as usize;
         let starts = self.line_starts.get_or_init(|| {
             let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
             std::iter::once(0).chain(breaks).collect()
         });
-        let start = *starts.get(index)?;
+        let start = *starts.get(first)?;
+        starts.get(last)?;
         let end = starts
-            .get(index + 1)
+            .get(last + 1)
             .map_or(self.text.len(), |next| next - 1);
-        let text = &self.text[start..end];
-        Some(text.strip_suffix('\r').unwrap_or(text))
+        self.text.get(start..end.max(start))
     }
 }
 
@@ -157,5 +166,22 @@ impl<'d, 'a> Object<'d, 'a> {
         self.root
             .entry("kind")
             .map_or_else(|| self.root.pos(), |entry| entry.key.pos())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_lines_by_number_from_the_first_line() {
+        let source = Source::new(Arc::from("f.yaml"), "a: 1\r\nb: 2\nc: 3", 10);
+        assert_eq!(source.line_text(10), Some("a: 1"));
+        assert_eq!(source.line_text(12), Some("c: 3"));
+        assert_eq!(source.lines_text(10, 11), Some("a: 1\r\nb: 2"));
+        assert_eq!(source.lines_text(11, 12), Some("b: 2\nc: 3"));
+        assert_eq!(source.line_text(9), None);
+        assert_eq!(source.line_text(13), None);
+        assert_eq!(source.lines_text(11, 13), None);
     }
 }

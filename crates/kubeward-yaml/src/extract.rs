@@ -14,18 +14,32 @@ impl Document<'_> {
     /// in `skip` are left out, which keeps values such as a Secret's `data`
     /// out of the copy entirely.
     pub fn extract(&self, root: NodeId, skip: &[&str]) -> Document<'static> {
+        // A subtree is the id range from its root to `subtree_end`, so the
+        // new id of a node inside it is found by index; only alias targets
+        // outside it need a map.
+        let end = crate::NodeRef {
+            doc: self,
+            id: root,
+        }
+        .subtree_end();
+        let size = end.0.saturating_sub(root.0) as usize;
         let mut out = Document {
-            nodes: Arena::default(),
+            nodes: Arena::with_capacity(size),
+            links: Vec::with_capacity(size),
             root: Some(NodeId(0)),
             start: self.start,
             ..Document::default()
         };
-        let mut copied: HashMap<NodeId, NodeId> = HashMap::new();
+        let mut copied = Copied {
+            root,
+            inside: vec![NOT_COPIED; size],
+            outside: HashMap::new(),
+        };
         let mut aliases: Vec<(NodeId, NodeId)> = Vec::new();
         // Pre-order walk: (node to copy, link slot that receives its new id).
         let mut stack: Vec<(NodeId, Option<usize>)> = vec![(root, None)];
         while let Some((old, slot)) = stack.pop() {
-            let new = if let Some(&done) = copied.get(&old) {
+            let new = if let Some(done) = copied.get(old) {
                 done
             } else {
                 let new = out.next_id();
@@ -38,7 +52,7 @@ impl Document<'_> {
             }
         }
         for (alias, target) in aliases {
-            let target = copied.get(&target).copied().unwrap_or(alias);
+            let target = copied.get(target).unwrap_or(alias);
             out.nodes[alias.0 as usize].value = Value::Alias(target);
         }
         out.merge_keys.sort_unstable();
@@ -80,17 +94,24 @@ impl Document<'_> {
                 }
             }
             Value::Map { start, len } => {
-                let pairs: Vec<NodeId> = self.links[*start as usize..(*start + 2 * *len) as usize]
-                    .chunks_exact(2)
-                    .filter(|pair| !(is_root && self.key_in(pair[0], skip)))
-                    .flatten()
-                    .copied()
-                    .collect();
-                let new_start = reserve(out, pairs.len());
-                push_children(stack, pairs.iter().copied(), new_start);
+                let links = &self.links[*start as usize..(*start + 2 * *len) as usize];
+                let skips = is_root
+                    && !skip.is_empty()
+                    && links.iter().step_by(2).any(|&key| self.key_in(key, skip));
+                let kept: Cow<'_, [NodeId]> = if skips {
+                    let pairs = links
+                        .chunks_exact(2)
+                        .filter(|pair| !self.key_in(pair[0], skip))
+                        .flatten();
+                    Cow::Owned(pairs.copied().collect())
+                } else {
+                    Cow::Borrowed(links)
+                };
+                let new_start = reserve(out, kept.len());
+                push_children(stack, kept.iter().copied(), new_start);
                 Value::Map {
                     start: new_start as u32,
-                    len: (pairs.len() / 2) as u32,
+                    len: (kept.len() / 2) as u32,
                 }
             }
         };
@@ -117,6 +138,43 @@ impl Document<'_> {
 
     fn next_id(&self) -> NodeId {
         NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX))
+    }
+}
+
+/// Marks a node of the subtree that is not copied yet.
+const NOT_COPIED: u32 = u32::MAX;
+
+/// The new id of each node copied so far.
+struct Copied {
+    root: NodeId,
+    /// New ids of the subtree's nodes, by id minus the root's.
+    inside: Vec<u32>,
+    /// New ids of alias targets outside the subtree.
+    outside: HashMap<NodeId, NodeId>,
+}
+
+impl Copied {
+    fn slot(&self, old: NodeId) -> Option<usize> {
+        let index = old.0.checked_sub(self.root.0)? as usize;
+        (index < self.inside.len()).then_some(index)
+    }
+
+    fn get(&self, old: NodeId) -> Option<NodeId> {
+        match self.slot(old) {
+            Some(index) => Some(self.inside[index])
+                .filter(|&id| id != NOT_COPIED)
+                .map(NodeId),
+            None => self.outside.get(&old).copied(),
+        }
+    }
+
+    fn insert(&mut self, old: NodeId, new: NodeId) {
+        match self.slot(old) {
+            Some(index) => self.inside[index] = new.0,
+            None => {
+                self.outside.insert(old, new);
+            }
+        }
     }
 }
 
@@ -182,6 +240,29 @@ mod tests {
         let root = copy.root().unwrap();
         assert_eq!(root.get("x").and_then(|n| n.as_i64()), Some(1));
         assert_eq!(root.path(&["z", "x"]).and_then(|n| n.as_i64()), Some(1));
+    }
+
+    #[test]
+    fn aliases_inside_the_subtree_share_their_copy() {
+        let doc = parse("other: 1\nobj:\n  a: &x [1, 2]\n  b: *x\n  c: *x\n");
+        let obj = doc.root().unwrap().get("obj").unwrap();
+        let copy = doc.extract(obj.id(), &[]);
+        let root = copy.root().unwrap();
+        // The mapping, three keys, the sequence, its two items and two aliases.
+        assert_eq!(copy.node_count(), 9);
+        for key in ["a", "b", "c"] {
+            let items: Vec<_> = root
+                .get(key)
+                .unwrap()
+                .items()
+                .filter_map(|n| n.as_i64())
+                .collect();
+            assert_eq!(items, [1, 2], "{key}");
+        }
+        assert_eq!(
+            root.get("c").unwrap().alias_target().map(|n| n.id()),
+            root.get("a").map(|n| n.id())
+        );
     }
 
     #[test]

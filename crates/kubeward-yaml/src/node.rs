@@ -135,8 +135,8 @@ impl<'a> Document<'a> {
 /// A borrowed view of one node, through which a document is read.
 #[derive(Clone, Copy)]
 pub struct NodeRef<'d, 'a> {
-    doc: &'d Document<'a>,
-    id: NodeId,
+    pub(crate) doc: &'d Document<'a>,
+    pub(crate) id: NodeId,
 }
 
 impl fmt::Debug for NodeRef<'_, '_> {
@@ -448,7 +448,7 @@ impl<'d, 'a> NodeRef<'d, 'a> {
     /// Returns the first id after this node's subtree. Ids are in document
     /// order with every collection before its children, so the subtree
     /// ends after the subtree of its last child.
-    fn subtree_end(&self) -> NodeId {
+    pub(crate) fn subtree_end(&self) -> NodeId {
         let doc = self.doc;
         let mut id = self.id;
         loop {
