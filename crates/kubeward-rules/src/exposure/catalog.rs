@@ -271,6 +271,35 @@ pub fn recognise(
         .map(|ui| (ui, Evidence::LabelAndPort))
 }
 
+/// Whether a container running `image` may be recognised by its image:
+/// the last path component of its repository is that of a catalog image.
+/// [`recognise`] reads the image in full; this test only rules images out.
+pub fn image_may_match(image: &str) -> bool {
+    let name = image.split('@').next().unwrap_or(image);
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let last = last.split(':').next().unwrap_or(last);
+    !last.is_empty()
+        && CATALOG
+            .iter()
+            .flat_map(|ui| ui.images)
+            .any(|pattern| pattern.rsplit('/').next() == Some(last))
+}
+
+/// Whether the pod labels `labels` may name an admin UI, as
+/// [`recognise`] reads them when a container's image does not.
+pub fn may_name_ui(labels: NodeRef<'_, '_>) -> bool {
+    labels.entries().into_iter().any(|entry| {
+        let named = entry
+            .key_str()
+            .is_some_and(|key| NAME_LABELS.contains(&&*key));
+        named
+            && entry
+                .value
+                .scalar_text()
+                .is_some_and(|value| CATALOG.iter().any(|ui| ui.labels.contains(&&*value)))
+    })
+}
+
 /// Pod labels whose value names the application.
 const NAME_LABELS: &[&str] = &[
     "app.kubernetes.io/name",
@@ -939,7 +968,35 @@ pub fn auth_proxy_kind(ctx: &ContainerCtx<'_, '_, '_>) -> Option<AuthProxyKind> 
 
 #[cfg(test)]
 mod tests {
-    use super::repository_matches;
+    use super::{CATALOG, image_may_match, repository_matches};
+    use kubeward_core::image::ImageRef;
+
+    #[test]
+    fn quick_image_test_keeps_every_catalog_image() {
+        for pattern in CATALOG.iter().flat_map(|ui| ui.images) {
+            for image in [
+                (*pattern).to_owned(),
+                format!("{pattern}:v1.2"),
+                format!("registry.example:5000/mirror/{pattern}:v1"),
+                format!("{pattern}@sha256:{}", "a".repeat(64)),
+            ] {
+                let repository = ImageRef::parse(&image).map(|r| r.repository()).ok();
+                assert!(
+                    repository.is_some_and(|r| repository_matches(&r, pattern)),
+                    "{image}"
+                );
+                assert!(image_may_match(&image), "{image}");
+            }
+        }
+        for image in [
+            "nginx:1.25",
+            "grafana/grafana-agent:v1",
+            "",
+            "registry:5000",
+        ] {
+            assert!(!image_may_match(image), "{image}");
+        }
+    }
 
     #[test]
     fn repository_patterns_match_whole_components() {
