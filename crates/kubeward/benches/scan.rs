@@ -2,7 +2,8 @@
 //!
 //! Reads every manifest under the directory into memory first, so disk
 //! speed does not enter the figures, then times two passes over the same
-//! bytes, each the median of several runs on all cores:
+//! bytes, each the median of several runs on all cores, the runs of the
+//! two passes taking turns:
 //!
 //! - parse-only: decode, cut into documents, parse, find objects, no rules;
 //! - full scan: the same with every rule (`--profile all`).
@@ -40,8 +41,7 @@ fn main() {
     // Warm up caches and the thread pool.
     pass(&files, &all_rules);
 
-    let parse_only = median(|| pass(&files, &[]));
-    let full = median(|| pass(&files, &all_rules));
+    let (parse_only, full) = medians(|| pass(&files, &[]), || pass(&files, &all_rules));
     let summary = pass(&files, &all_rules);
 
     println!(
@@ -104,16 +104,26 @@ fn pass(files: &[(Arc<str>, Vec<u8>)], rules: &[&'static RuleDef]) -> FileReport
         })
 }
 
-fn median(mut run: impl FnMut() -> FileReport) -> Duration {
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(run());
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[RUNS / 2]
+/// Median times of `first` and `second` over [`RUNS`] runs each. The runs
+/// alternate, so that a change in the machine's speed during the benchmark
+/// (another process, CPU frequency) weighs on both passes alike.
+fn medians(
+    mut first: impl FnMut() -> FileReport,
+    mut second: impl FnMut() -> FileReport,
+) -> (Duration, Duration) {
+    let time = |run: &mut dyn FnMut() -> FileReport| {
+        let start = Instant::now();
+        std::hint::black_box(run());
+        start.elapsed()
+    };
+    let (mut firsts, mut seconds) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        firsts.push(time(&mut first));
+        seconds.push(time(&mut second));
+    }
+    firsts.sort();
+    seconds.sort();
+    (firsts[RUNS / 2], seconds[RUNS / 2])
 }
 
 fn print_row(name: &str, time: Duration, bytes: usize) {
