@@ -23,12 +23,12 @@
 //! flow style) hides that whole line from every finding.
 //!
 //! A line can also show a secret that no field marks: a line inside a
-//! block scalar that embeds a config file, such as `password: x`. Every
-//! quoted line, whether a finding comes from the scan of its file or from
-//! a rule over kept objects, is therefore read on its own as well
-//! ([`line_shows_secret`]) and dropped when it shows one, and the password
-//! of a URL's user information is masked in the lines that stay quoted
-//! ([`mask_userinfo`]); [`screen_quote`] does both.
+//! block scalar that embeds a config file, such as `password: x`. So every
+//! quoted line is also read on its own ([`line_shows_secret`]) and dropped
+//! when it shows a secret. This holds for the findings of a file's own
+//! scan and for those of rules over kept objects. In the lines that stay
+//! quoted, the password of a URL's user information is masked
+//! ([`mask_userinfo`]). [`screen_quote`] does both.
 
 use kubeward_yaml::{Document, NodeRef};
 

@@ -321,11 +321,11 @@ impl TextScanner<'_> {
 }
 
 /// Drops the quoted source lines that may show a secret value from the
-/// findings of `documents` and masks URL passwords in the quoted lines that
-/// stay; kept objects keep the hidden lines of their own, and their quotes
-/// are screened the same way when a rule over kept objects makes them. The
-/// documents are only searched when something quotes a line or is kept, so
-/// a scan without findings pays nothing for it.
+/// findings of `documents`, and masks URL passwords in the quoted lines
+/// that stay. Kept objects empty their hidden lines, and rules over kept
+/// objects screen their quotes in the same way. The documents are searched
+/// only when a finding quotes a line or an object is kept, so a scan
+/// without findings pays nothing for it.
 fn hide_secret_lines(source: &Source<'_>, documents: &[Document<'_>], report: &mut FileReport) {
     let quotes = report.findings.iter().any(|f| f.source_line.is_some());
     if !quotes && report.stored.is_empty() {
