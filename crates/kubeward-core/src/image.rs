@@ -55,6 +55,8 @@ pub enum InvalidImageRef {
     InvalidPathComponent(String),
     /// 64 hexadecimal digits alone, which is an image id, not a name.
     ImageId,
+    /// A URL scheme such as `https://` before the registry host.
+    Scheme(String),
     NameTooLong(usize),
 }
 
@@ -75,6 +77,12 @@ impl fmt::Display for InvalidImageRef {
             InvalidImageRef::ImageId => {
                 f.write_str("64 hexadecimal digits are an image id, not a repository name")
             }
+            InvalidImageRef::Scheme(scheme) => write!(
+                f,
+                "an image reference has no URL scheme; remove `{scheme}://` and any user \
+                 name and password before the host (registry credentials belong in \
+                 imagePullSecrets)"
+            ),
             InvalidImageRef::NameTooLong(len) => write!(
                 f,
                 "the repository name is {len} characters long; the maximum is {NAME_MAX_LEN}"
@@ -123,6 +131,11 @@ impl<'a> ImageRef<'a> {
         }
         if input.trim() != input {
             return Err(InvalidImageRef::Whitespace);
+        }
+        if let Some((scheme, _)) = input.split_once("://") {
+            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(InvalidImageRef::Scheme(scheme.to_owned()));
+            }
         }
         if input.len() == 64
             && input
@@ -465,6 +478,13 @@ mod tests {
         assert_eq!(image.path, "app");
         assert_eq!(image.tag, Some("2.1.0"));
         assert!(!image.is_latest());
+    }
+
+    #[test]
+    fn url_scheme_is_named_without_the_credentials() {
+        let error = ImageRef::parse("https://deploy:pw@registry.example.com/app:1").unwrap_err();
+        assert_eq!(error, InvalidImageRef::Scheme("https".into()));
+        assert!(!error.to_string().contains("pw"), "{error}");
     }
 
     #[test]

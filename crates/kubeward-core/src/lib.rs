@@ -26,7 +26,7 @@ mod meta;
 mod object;
 pub mod pod;
 mod pss;
-mod redact;
+pub mod redact;
 mod report;
 mod rule;
 mod scan;

@@ -55,6 +55,10 @@ pub(crate) fn secret_lines(documents: &[Document<'_>], source: &Source<'_>) -> V
         .filter_map(Document::root)
         .flat_map(|root| root.subtree());
     for node in nodes {
+        if node.is_seq() && !node.is_alias() {
+            hidden.hide_flag_values(node);
+            continue;
+        }
         if node.is_alias() || !node.is_map() {
             continue;
         }
@@ -143,16 +147,41 @@ impl Hidden<'_, '_> {
     }
 
     /// Hides the lines of the `env` entries whose literal values look like
-    /// secrets.
+    /// secrets. A value of the wrong type (a list or a mapping, which the
+    /// API server rejects) is hidden whole under a secret-like name.
     fn hide_secret_env(&mut self, env: NodeRef<'_, '_>) {
         for item in env.items() {
             let Some(value) = item.get("value") else {
                 continue;
             };
-            let is_secret = secret::literal_text(value)
-                .is_some_and(|text| secret::classify(item.get_str("name"), &text).is_some());
+            let name = item.get_str("name");
+            let is_secret = match secret::literal_text(value) {
+                Some(text) => secret::classify(name, &text).is_some(),
+                None => {
+                    (value.is_seq() || value.is_map())
+                        && name.is_some_and(secret::name_suggests_secret)
+                }
+            };
             if is_secret {
                 self.hide(value);
+            }
+        }
+    }
+
+    /// Hides the items of the sequence `list` that follow a flag whose name
+    /// suggests a secret, such as `- --password` then `- hunter2` in a
+    /// container's `args`.
+    fn hide_flag_values(&mut self, list: NodeRef<'_, '_>) {
+        let items: Vec<NodeRef<'_, '_>> = list.items().collect();
+        for pair in items.windows(2) {
+            let Some(flag) = pair[0].as_str().filter(|word| flag_takes_secret(word)) else {
+                continue;
+            };
+            let is_secret = secret::literal_text(pair[1]).is_some_and(|value| {
+                !value.starts_with('-') && secret::classify(Some(flag), &value).is_some()
+            });
+            if is_secret {
+                self.hide(pair[1]);
             }
         }
     }
@@ -273,12 +302,15 @@ pub(crate) fn line_shows_secret(line: &str) -> bool {
     if secret::detect_format(line).is_some() {
         return true;
     }
-    line.split([',', '{', '}', '[', ']']).any(|part| {
-        let part = part.trim_start().trim_start_matches("- ");
+    let quotes: &[char] = &['"', '\'', ' ', '\t'];
+    let parts: Vec<&str> = line
+        .split([',', '{', '}', '[', ']', ';'])
+        .map(|part| part.trim_start().trim_start_matches("- "))
+        .collect();
+    let pair_shows_secret = |part: &str| {
         let Some(separator) = part.find([':', '=']) else {
             return false;
         };
-        let quotes: &[char] = &['"', '\'', ' ', '\t'];
         let name = part[..separator].trim_matches(quotes);
         let value = part[separator + 1..].trim_matches(quotes);
         let is_block_header = value.starts_with(['|', '>']) && value.len() <= 3;
@@ -286,7 +318,27 @@ pub(crate) fn line_shows_secret(line: &str) -> bool {
             && !value.is_empty()
             && !is_block_header
             && secret::classify(Some(name), value).is_some()
-    })
+    };
+    // A flag and its value as two items of a list: `["--password", "x"]`.
+    let flag_shows_secret = |pair: &[&str]| {
+        let flag = pair[0].trim_matches(quotes);
+        let value = pair[1].trim_matches(quotes);
+        flag_takes_secret(flag)
+            && !value.starts_with('-')
+            && secret::classify(Some(flag), value).is_some()
+    };
+    parts.iter().any(|part| pair_shows_secret(part)) || parts.windows(2).any(flag_shows_secret)
+}
+
+/// Whether `word` is a command-line flag, without a value joined by `=`,
+/// whose name suggests that the next word is a secret: `--password`,
+/// `--db-pass`, `-token`.
+fn flag_takes_secret(word: &str) -> bool {
+    let name = word.trim_start_matches('-');
+    word.starts_with('-')
+        && !name.is_empty()
+        && !name.contains(['=', ' '])
+        && secret::name_suggests_secret(name)
 }
 
 /// Masks the password of every URL's user information in `line`, or
@@ -299,7 +351,7 @@ pub(crate) fn line_shows_secret(line: &str) -> bool {
 /// whitespace, a quote or a flow indicator, so a password that contains
 /// `/` or `@` is masked whole. An `@` after a `?` or `#`, or after a `/`
 /// with no `:` before it, belongs to the path, query or fragment.
-pub(crate) fn mask_userinfo(line: &str) -> Option<String> {
+pub fn mask_userinfo(line: &str) -> Option<String> {
     let mut masked = String::new();
     let mut copied = 0;
     let mut search = 0;
@@ -397,6 +449,9 @@ mod tests {
             r#"{"kind":"Config","users":[{"user":{"client-key-data":"S0VZ"}}]}"#,
             "    - --token=K10abc::server:def",
             "key: AKIAABCDEFGHIJKLMNOP",
+            r#"  args: ["--token", "abc123", "--enable-skip-login"]"#,
+            r#"{"name":"CONN","value":"Server=db;Password=pw70;"}"#,
+            "      value: Bearer abcdEFGH123",
         ] {
             assert!(line_shows_secret(line), "{line}");
         }
@@ -408,6 +463,8 @@ mod tests {
             "  password:",
             "      valueFrom: {secretKeyRef: {name: db, key: password}}",
             "    privileged: true",
+            r#"  args: ["--token-file", "/var/run/token", "--v", "2"]"#,
+            r#"  args: ["--password", "--verbose"]"#,
         ] {
             assert!(!line_shows_secret(line), "{line}");
         }

@@ -386,10 +386,14 @@ impl<'s> Sink<'s> {
         } else {
             object.source.quotable_line(pos.line).map(str::to_owned)
         };
+        // A message may repeat a value, such as an image reference written
+        // as a URL with a password in it.
+        let message = message.into();
+        let message = crate::redact::mask_userinfo(&message).unwrap_or(message);
         self.findings.push(Finding {
             rule: self.rule.id,
             severity: self.rule.severity,
-            message: message.into(),
+            message,
             file: object.source.file.clone(),
             line: pos.line,
             column: pos.col,

@@ -21,6 +21,11 @@ pub enum SecretFormat {
     GoogleApiKey,
     StripeKey,
     Jwt,
+    /// `Bearer` or `Basic` followed by credentials, as in an HTTP
+    /// `Authorization` header.
+    AuthorizationHeader,
+    /// A URL whose user information has a password.
+    UrlPassword,
 }
 
 impl SecretFormat {
@@ -36,6 +41,8 @@ impl SecretFormat {
             SecretFormat::GoogleApiKey => "a Google API key",
             SecretFormat::StripeKey => "a Stripe live key",
             SecretFormat::Jwt => "a JSON Web Token",
+            SecretFormat::AuthorizationHeader => "HTTP authorization credentials",
+            SecretFormat::UrlPassword => "a URL with a password",
         }
     }
 }
@@ -249,7 +256,10 @@ pub fn is_not_a_secret_value(value: &str) -> bool {
     if boolean_words.iter().any(|w| value.eq_ignore_ascii_case(w)) {
         return true;
     }
-    if value.starts_with('/') && !value.contains(char::is_whitespace) {
+    // A file path has a directory or an extension; a single `/` before
+    // letters and digits may as well start a base64 value.
+    let is_path = |path: &str| path[1..].contains(['/', '.']);
+    if value.starts_with('/') && !value.contains(char::is_whitespace) && is_path(value) {
         return true;
     }
     if let Some((scheme, rest)) = value.split_once("://") {
@@ -266,7 +276,10 @@ pub fn is_not_a_secret_value(value: &str) -> bool {
 /// The credential format that a value contains, if any. The value may be a
 /// whole configuration file: every position is tried.
 pub fn detect_format(value: &str) -> Option<SecretFormat> {
-    // Most values are short, and no format fits in fewer bytes.
+    if value.contains("://") && has_url_password(value) {
+        return Some(SecretFormat::UrlPassword);
+    }
+    // Most values are short, and no other format fits in fewer bytes.
     if value.len() < SHORTEST_FORMAT {
         return None;
     }
@@ -279,7 +292,7 @@ pub fn detect_format(value: &str) -> Option<SecretFormat> {
     let bytes = value.as_bytes();
     for start in 0..bytes.len() {
         // Every format `format_at` recognizes starts with one of these bytes.
-        if !matches!(bytes[start], b'A' | b'g' | b'x' | b's' | b'r' | b'e') {
+        if !matches!(bytes[start], b'A' | b'B' | b'g' | b'x' | b's' | b'r' | b'e') {
             continue;
         }
         if start > 0 && is_token_byte(bytes[start - 1]) {
@@ -292,8 +305,9 @@ pub fn detect_format(value: &str) -> Option<SecretFormat> {
     None
 }
 
-/// Length of the shortest value `detect_format` recognises: a Slack token,
-/// five bytes of prefix and at least ten more.
+/// Length of the shortest value `detect_format` recognises, URLs with a
+/// password aside: a Slack token, five bytes of prefix and at least ten
+/// more, or `Basic` with its space and nine bytes of credentials.
 const SHORTEST_FORMAT: usize = 15;
 
 fn is_token_byte(b: u8) -> bool {
@@ -349,7 +363,64 @@ fn format_at(text: &[u8]) -> Option<SecretFormat> {
     if is_jwt(text) {
         return Some(SecretFormat::Jwt);
     }
+    if is_authorization(text) {
+        return Some(SecretFormat::AuthorizationHeader);
+    }
     None
+}
+
+/// `Bearer` or `Basic`, one space, and at least nine bytes of a token
+/// (base64, base64url or the token68 form of RFC 7235) with a digit, a
+/// `=` or both cases of letters, so that prose such as "Basic
+/// authentication" is not one.
+fn is_authorization(text: &[u8]) -> bool {
+    let Some(token) = text
+        .strip_prefix(b"Bearer ")
+        .or_else(|| text.strip_prefix(b"Basic "))
+    else {
+        return false;
+    };
+    let token_byte = |b: u8| {
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')
+    };
+    // A token of a known format is reported as that format.
+    if format_at(token).is_some() {
+        return false;
+    }
+    let token = &token[..run_len(token, token_byte)];
+    let mixed_case =
+        token.iter().any(u8::is_ascii_uppercase) && token.iter().any(u8::is_ascii_lowercase);
+    token.len() >= 9 && (mixed_case || token.iter().any(|&b| b.is_ascii_digit() || b == b'='))
+}
+
+/// Whether `value` holds a URL whose user information has a password,
+/// such as `postgres://app:pw@db/app`. A password that is a variable
+/// reference (`$(DB_PASSWORD)`, `${DB_PASSWORD}`, `{{ .password }}`) or
+/// already masked (`***`) is not one.
+fn has_url_password(value: &str) -> bool {
+    value.match_indices("://").any(|(i, separator)| {
+        let scheme_ends_here = value[..i]
+            .bytes()
+            .next_back()
+            .is_some_and(|b| b.is_ascii_alphanumeric());
+        let rest = &value[i + separator.len()..];
+        let end = rest
+            .find(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '/' | '?' | '#' | '"' | '\'' | ',' | '<' | '>' | '[' | ']' | '{' | '}'
+                    )
+            })
+            .unwrap_or(rest.len());
+        let Some((userinfo, _)) = rest[..end].rsplit_once('@') else {
+            return false;
+        };
+        let Some((_, password)) = userinfo.split_once(':') else {
+            return false;
+        };
+        scheme_ends_here && !password.is_empty() && !password.starts_with(['$', '*', '{'])
+    })
 }
 
 /// A JWS in compact form: two base64url parts that decode to JSON objects
@@ -441,6 +512,34 @@ mod tests {
     }
 
     #[test]
+    fn authorization_and_url_credentials() {
+        for (value, format) in [
+            ("Bearer abcdEFGH123", SecretFormat::AuthorizationHeader),
+            (
+                "Authorization: Basic dXNlcjpwYXNz",
+                SecretFormat::AuthorizationHeader,
+            ),
+            ("redis://:pw@redis:6379", SecretFormat::UrlPassword),
+            (
+                "jdbc:postgresql://app:hunter2@db/app",
+                SecretFormat::UrlPassword,
+            ),
+        ] {
+            assert_eq!(detect_format(value), Some(format), "{value}");
+        }
+        for value in [
+            "Basic authentication is enabled",
+            "Bearer token",
+            "https://ghtoken@example.com/repo",
+            "postgres://app:$(DB_PASSWORD)@db/app",
+            "https://user:***@db/app",
+            "https://example.com:8443/path",
+        ] {
+            assert_eq!(detect_format(value), None, "{value}");
+        }
+    }
+
+    #[test]
     fn values_that_are_not_secrets() {
         for value in [
             "",
@@ -452,6 +551,7 @@ mod tests {
             "true",
             "No",
             "/etc/secrets/password",
+            "/run/db.pass",
             "https://auth.example.com/oauth/token",
         ] {
             assert!(is_not_a_secret_value(value), "{value:?} is not a secret");
@@ -461,6 +561,7 @@ mod tests {
             "changeme",
             "postgres://app:hunter2@db:5432/app",
             "/ a b",
+            "/9aBcDeFgHiJkLmNoP",
         ] {
             assert!(!is_not_a_secret_value(value), "{value:?} may be a secret");
         }

@@ -142,11 +142,12 @@ metadata:
   name: app
 data:
   password: hunter2
-  url: https://bob:hunter2@db.internal/app
+  url: https://hunter2token@git.internal/app
   app.env: |
     LOG_LEVEL=debug
     DB_PASSWORD=hunter2
   mode: fast
+  dsn: postgres://bob:hunter2@db.internal/app
 ";
     let rules: [&'static RuleDef; 1] = [&EVERY_LINE];
     let file: Arc<str> = Arc::from("input.yaml");
@@ -163,11 +164,12 @@ data:
     assert_eq!(quoted(6), None, "a value under a secret-like key");
     assert_eq!(
         quoted(7).as_deref(),
-        Some("  url: https://bob:***@db.internal/app")
+        Some("  url: https://***@git.internal/app")
     );
     assert_eq!(quoted(9).as_deref(), Some("    LOG_LEVEL=debug"));
     assert_eq!(quoted(10), None, "a secret inside a block scalar");
     assert_eq!(quoted(11).as_deref(), Some("  mode: fast"));
+    assert_eq!(quoted(12), None, "a URL with a password");
     for finding in &findings {
         let line = finding.source_line.as_deref().unwrap_or("");
         assert!(!line.contains("hunter2"), "line {}: {line}", finding.line);

@@ -71,7 +71,7 @@ pub struct ImageEntry {
 impl ImageEntry {
     fn new(image: &str) -> Self {
         let mut entry = ImageEntry {
-            image: image.to_owned(),
+            image: kubeward_core::redact::mask_userinfo(image).unwrap_or_else(|| image.to_owned()),
             name: None,
             registry: None,
             repository: None,

@@ -59,6 +59,80 @@ data: {mode: a, mode: b, db.password: configmap-flow-password}
 "#,
         &["ZHVwbGljYXRlLWxpc3Q="],
     ),
+    (
+        "image-url.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata: {name: img}
+spec:
+  containers:
+  - name: a
+    image: \"https://deploy:image-url-password@registry.example.com/app:1\"
+    securityContext: {privileged: true}
+",
+        &["image-url-password"],
+    ),
+    (
+        "probe-header.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata: {name: probe}
+spec:
+  containers:
+  - name: a
+    image: nginx
+    securityContext: {privileged: true}
+    livenessProbe: {httpGet: {host: 10.0.0.9, path: /, port: 80, httpHeaders: [{name: Authorization, value: \"Bearer probe-bearer-52\"}]}}
+",
+        &["probe-bearer-52"],
+    ),
+    (
+        "flag-values.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kubernetes-dashboard, namespace: kubernetes-dashboard}
+spec:
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec:
+      containers:
+      - name: d
+        image: kubernetesui/dashboard:v2.7.0
+        args: [\"--enable-skip-login\", \"--enable-insecure-login\", \"--token\", \"dash-token-72\", \"--password\", \"dash-password-73\"]
+      - name: e
+        image: nginx
+        securityContext: {privileged: true}
+        args:
+        - --db-pass
+        - block-flag-password
+",
+        &["dash-token-72", "dash-password-73", "block-flag-password"],
+    ),
+    (
+        "one-line-pod.json",
+        r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx","args":["--db-pass","args-space-pw-58"],"env":[{"name":"AUTH","value":"Basic dXNlcjpCQVNJQ19fNjE="},{"name":"CONN","value":"Server=db;Password=conn-pw-70;"},{"name":"DATABASE_URL","value":"postgres://app:url-pw-71@db:5432/app"}],"securityContext":{"privileged":true}}]}}
+"#,
+        &["args-space-pw-58", "dXNlcjpCQVNJQ19fNjE=", "conn-pw-70", "url-pw-71"],
+    ),
+    (
+        "wrong-type-env.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    securityContext: {privileged: true}
+    env:
+    - name: SECRET_KEY
+      value: [list-value-d4]
+    - name: X_TOKEN
+      value: {nested: nested-value-d5}
+",
+        &["list-value-d4", "nested-value-d5"],
+    ),
 ];
 
 const FORMATS: &[&str] = &["text", "json", "sarif", "junit", "github", "gitlab"];

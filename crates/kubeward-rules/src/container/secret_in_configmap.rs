@@ -10,7 +10,8 @@ declare_rule! {
     ///
     /// - the value contains a credential in a known format: an AWS access
     ///   key id, a PEM private key, a GitHub, GitLab, Slack, Google or
-    ///   Stripe key or token, or a JSON Web Token. The whole value is
+    ///   Stripe key or token, a JSON Web Token, HTTP authorization
+    ///   credentials or a URL with a password. The whole value is
     ///   searched, so a configuration file stored under one key is too;
     /// - or the key suggests a secret (`password`, `db.password`,
     ///   `api-key`, `credentials.json`, ...) and the value is not empty, a

@@ -15,7 +15,9 @@ declare_rule! {
     ///   `ASIA...`), PEM private key headers, GitHub tokens (`ghp_`, `gho_`,
     ///   `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab tokens (`glpat-` and
     ///   similar), Slack tokens (`xoxb-` and similar) and webhook URLs,
-    ///   Google API keys, Stripe live keys and JSON Web Tokens.
+    ///   Google API keys, Stripe live keys, JSON Web Tokens, HTTP
+    ///   authorization credentials (`Bearer ...`, `Basic ...`) and URLs with
+    ///   a password (`postgres://app:pw@db/app`).
     /// - The variable's name suggests a secret: a part such as `PASSWORD`,
     ///   `PASSWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `CREDENTIALS`, `API_KEY`,
     ///   `APIKEY`, `PRIVATE_KEY`, `ACCESS_KEY`, or `PASS` and `PWD` at the
@@ -24,8 +26,9 @@ declare_rule! {
     ///   `AWS_ACCESS_KEY_ID`, `TOKEN_TTL`. Neither are `MAX_TOKENS` and
     ///   similar counts. Under such a name, empty values, references to
     ///   other variables (`$(VAR)`, `${VAR}`), unrendered templates
-    ///   (`{{ ... }}`), boolean words, absolute file paths and URLs without
-    ///   credentials are not reported.
+    ///   (`{{ ... }}`), boolean words, absolute file paths (with a directory
+    ///   or an extension, as `/9aBc...` may start a base64 value) and URLs
+    ///   without credentials are not reported.
     ///
     /// The finding points at the entry's `name`, and neither its message
     /// nor its quoted source line contains the value.
