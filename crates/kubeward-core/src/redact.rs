@@ -132,8 +132,7 @@ impl Hidden<'_, '_> {
         for entry in map.iter().flat_map(NodeRef::raw_entries) {
             let key = entry.key_str();
             let is_secret = |value| {
-                secret::literal_text(value)
-                    .is_some_and(|text| secret::classify(key.as_deref(), &text).is_some())
+                secret::literal_text(value).is_some_and(|text| shows_secret(key.as_deref(), &text))
             };
             let is_secret = if entry.value.is_seq() {
                 entry.value.items().any(&is_secret)
@@ -156,7 +155,7 @@ impl Hidden<'_, '_> {
             };
             let name = item.get_str("name");
             let is_secret = match secret::literal_text(value) {
-                Some(text) => secret::classify(name, &text).is_some(),
+                Some(text) => shows_secret(name, &text),
                 None => {
                     (value.is_seq() || value.is_map())
                         && name.is_some_and(secret::name_suggests_secret)
@@ -177,9 +176,8 @@ impl Hidden<'_, '_> {
             let Some(flag) = pair[0].as_str().filter(|word| flag_takes_secret(word)) else {
                 continue;
             };
-            let is_secret = secret::literal_text(pair[1]).is_some_and(|value| {
-                !value.starts_with('-') && secret::classify(Some(flag), &value).is_some()
-            });
+            let is_secret = secret::literal_text(pair[1])
+                .is_some_and(|value| !value.starts_with('-') && shows_secret(Some(flag), &value));
             if is_secret {
                 self.hide(pair[1]);
             }
@@ -275,6 +273,13 @@ impl Hidden<'_, '_> {
     }
 }
 
+/// Whether a value under the name `name` shows a secret once the passwords
+/// of its URLs are masked, as every quoted line has them masked.
+fn shows_secret(name: Option<&str>, value: &str) -> bool {
+    let masked = mask_userinfo(value);
+    secret::classify(name, masked.as_deref().unwrap_or(value)).is_some()
+}
+
 /// Drops the quoted line of `finding` when it lies in `hidden` (as
 /// [`secret_lines`] returns it) or shows a secret read on its own, and
 /// masks URL passwords in a quoted line that stays.
@@ -282,10 +287,14 @@ pub(crate) fn screen_quote(finding: &mut Finding, hidden: &[(u32, u32)]) {
     let Some(line) = &finding.source_line else {
         return;
     };
-    if is_hidden(hidden, finding.line) || line_shows_secret(line) {
+    // A URL password is masked rather than hiding its line, so the rest of
+    // the line is read after masking.
+    let masked = mask_userinfo(line);
+    let shown = masked.as_deref().unwrap_or(line);
+    if is_hidden(hidden, finding.line) || line_shows_secret(shown) {
         finding.source_line = None;
-    } else if let Some(masked) = mask_userinfo(line) {
-        finding.source_line = Some(masked);
+    } else if masked.is_some() {
+        finding.source_line = masked;
     }
 }
 

@@ -169,7 +169,10 @@ data:
     assert_eq!(quoted(9).as_deref(), Some("    LOG_LEVEL=debug"));
     assert_eq!(quoted(10), None, "a secret inside a block scalar");
     assert_eq!(quoted(11).as_deref(), Some("  mode: fast"));
-    assert_eq!(quoted(12), None, "a URL with a password");
+    assert_eq!(
+        quoted(12).as_deref(),
+        Some("  dsn: postgres://bob:***@db.internal/app")
+    );
     for finding in &findings {
         let line = finding.source_line.as_deref().unwrap_or("");
         assert!(!line.contains("hunter2"), "line {}: {line}", finding.line);
