@@ -1,4 +1,10 @@
-use kubeward_core::{Check, Family, PodSpec, RuleStatus, Severity, Sink, declare_rule};
+use kubeward_core::yaml::Pos;
+use kubeward_core::{
+    Check, Family, Inventory, InventorySink, PodSpec, RuleStatus, Severity, StoredObject,
+    declare_rule,
+};
+
+use crate::cluster_scope::WORKLOAD_KINDS;
 
 declare_rule! {
     /// ## What it checks
@@ -9,10 +15,12 @@ declare_rule! {
     /// The kubelet mounts a token when the pod's field is `true`, or when
     /// it is unset and the pod's ServiceAccount does not set
     /// `automountServiceAccountToken: false`. The pod's field wins over the
-    /// ServiceAccount's. A manifest scan checks each pod spec on its own and
-    /// cannot read the ServiceAccount, which may be in another file or only
-    /// in the cluster. So only `false` on the pod spec proves that no token
-    /// is mounted.
+    /// ServiceAccount's. When the pod spec leaves the field unset, the rule
+    /// looks for the pod's ServiceAccount (`serviceAccountName`, else
+    /// `default`) in the same namespace among the scanned manifests, and
+    /// reports nothing when that account sets the field to `false`. A
+    /// ServiceAccount that is not in the input may exist only in the
+    /// cluster, so the pod is reported.
     ///
     /// ## Why it matters
     ///
@@ -63,10 +71,11 @@ declare_rule! {
     ///
     /// ## Known limitations
     ///
-    /// A ServiceAccount with `automountServiceAccountToken: false` protects
-    /// every pod that leaves the field unset, but this rule does not see
-    /// it and reports those pods anyway. Workloads that call the API
-    /// server need the token; suppress the finding for them, or mount a
+    /// A ServiceAccount with `automountServiceAccountToken: false` counts
+    /// only when it is scanned with the pod: scanning files one at a time
+    /// reports pods whose account turns the token off elsewhere. Manifests
+    /// without a namespace are taken to share one. Workloads that call the
+    /// API server need the token; suppress the finding for them, or mount a
     /// projected token with a short expiry and a specific audience.
     ///
     /// ## References
@@ -85,25 +94,116 @@ declare_rule! {
         pss: None,
         recommended: true,
         status: RuleStatus::Stable,
-        check: Check::PodSpec(check),
+        check: Check::Inventory { kinds: &KINDS, check },
     };
 }
 
-fn check(pod: &PodSpec<'_, '_, '_>, sink: &mut Sink<'_>) {
-    let field = "automountServiceAccountToken";
-    let value = pod.spec.get(field);
-    if value.and_then(|v| v.as_bool()) == Some(false) {
-        return;
+/// The pod spec owners and the accounts their pods run as.
+const KINDS: [&str; 10] = [
+    WORKLOAD_KINDS[0],
+    WORKLOAD_KINDS[1],
+    WORKLOAD_KINDS[2],
+    WORKLOAD_KINDS[3],
+    WORKLOAD_KINDS[4],
+    WORKLOAD_KINDS[5],
+    WORKLOAD_KINDS[6],
+    WORKLOAD_KINDS[7],
+    WORKLOAD_KINDS[8],
+    "ServiceAccount",
+];
+
+/// What a pod spec says about its token, read from a kept object.
+struct PodToken {
+    /// The pod spec's `automountServiceAccountToken`, when a boolean.
+    automount: Option<bool>,
+    /// The ServiceAccount the pods run as.
+    account: String,
+    pos: Pos,
+    path: String,
+}
+
+impl PodToken {
+    fn of(pod: &PodSpec<'_, '_, '_>) -> Self {
+        let field = "automountServiceAccountToken";
+        // `serviceAccount` is the deprecated spelling the API server still
+        // copies into `serviceAccountName` when only it is set.
+        let account = ["serviceAccountName", "serviceAccount"]
+            .iter()
+            .find_map(|key| pod.spec.get_str(key).filter(|name| !name.is_empty()))
+            .unwrap_or("default");
+        PodToken {
+            automount: pod.spec.get(field).and_then(|v| v.as_bool()),
+            account: account.to_owned(),
+            pos: pod.locate(&[field]),
+            path: pod.path(field),
+        }
     }
-    let message = if value.and_then(|v| v.as_bool()) == Some(true) {
-        format!(
-            "the pod spec sets {field}=true; set it to false unless the pod calls the API server"
-        )
-    } else {
-        format!(
-            "the pod spec does not set {field}=false, so the ServiceAccount's setting decides; \
-             set it to false unless the pod calls the API server"
-        )
-    };
-    sink.report(pod.locate(&[field]), pod.path(field), message);
+}
+
+/// The namespace an object is applied to; manifests without one are
+/// taken to share `default`.
+fn namespace(object: &StoredObject) -> &str {
+    object.namespace().unwrap_or("default")
+}
+
+/// What the pod's ServiceAccount says about the token.
+enum Account {
+    /// Not among the scanned manifests.
+    Missing,
+    /// Sets `automountServiceAccountToken: false`.
+    OptsOut,
+    /// Leaves the field unset, sets `true` or a non-boolean.
+    LeavesItOn,
+}
+
+/// Finds the ServiceAccount `name` of `namespace_name` in the inventory.
+fn account_setting(inventory: &Inventory, namespace_name: &str, name: &str) -> Account {
+    let found = inventory.of_kind(&["ServiceAccount"]).find(|account| {
+        account.reference.api_version == "v1"
+            && account.name() == Some(name)
+            && namespace(account) == namespace_name
+    });
+    match found {
+        None => Account::Missing,
+        Some(account) => {
+            let setting = account.root().get("automountServiceAccountToken");
+            if setting.and_then(|v| v.as_bool()) == Some(false) {
+                Account::OptsOut
+            } else {
+                Account::LeavesItOn
+            }
+        }
+    }
+}
+
+fn check(inventory: &Inventory, sink: &mut InventorySink<'_>) {
+    let field = "automountServiceAccountToken";
+    for object in inventory.of_kind(&WORKLOAD_KINDS) {
+        let Some(pod) = object.with_object(|view| PodSpec::of(view).map(|pod| PodToken::of(&pod)))
+        else {
+            continue;
+        };
+        let account = &pod.account;
+        let message = match (
+            pod.automount,
+            account_setting(inventory, namespace(object), account),
+        ) {
+            (Some(false), _) | (None, Account::OptsOut) => continue,
+            (Some(true), _) => format!(
+                "the pod spec sets {field}=true; set it to false unless the pod calls the API \
+                 server"
+            ),
+            (None, Account::LeavesItOn) => format!(
+                "neither the pod spec nor its ServiceAccount {account:?} sets {field}=false, so \
+                 the pods get a token; set it to false in the pod spec or on the account unless \
+                 the pod calls the API server"
+            ),
+            (None, Account::Missing) => format!(
+                "the pod spec does not set {field}=false, and its ServiceAccount {account:?} is \
+                 not among the scanned manifests, so its setting decides; set it to false in the \
+                 pod spec unless the pod calls the API server"
+            ),
+        };
+        sink.report(object, pod.pos, pod.path, message);
+    }
 }
