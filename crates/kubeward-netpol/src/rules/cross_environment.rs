@@ -15,9 +15,10 @@ declare_rule! {
     /// environment to a workload in another. A namespace's environment
     /// comes from the first of its labels `environment`, `env`, `stage`,
     /// `tier` and `app.kubernetes.io/environment` (configurable as
-    /// `environment_label_keys`) whose value names one, else from a part
-    /// of its name: `prod`, `production`, `prd` and `live` are production;
-    /// `staging`, `stage`, `stg`, `preprod` and `uat` are staging; `dev`,
+    /// `environmentLabelKeys` in `.kubeward.yaml`) whose value names one.
+    /// Without such a label, it comes from a part of the namespace's name:
+    /// `prod`, `production`, `prd` and `live` are production; `staging`,
+    /// `stage`, `stg`, `preprod` and `uat` are staging; `dev`,
     /// `development` and `develop` are development; `test`, `testing` and
     /// `qa` are test. Namespaces without an environment are not compared.
     ///

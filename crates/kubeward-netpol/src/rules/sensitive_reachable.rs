@@ -15,7 +15,8 @@ declare_rule! {
     ///   container port (5432, 3306, 27017, 6379, 9200, 2379, ...);
     /// - every workload in a sensitive namespace (`kube-system` and the
     ///   namespaces of cluster-wide controllers, configurable as
-    ///   `sensitive_namespaces`), except for DNS (TCP and UDP port 53).
+    ///   `sensitiveNamespaces` in `.kubeward.yaml`), except for DNS (TCP
+    ///   and UDP port 53).
     ///
     /// A workload admits every namespace when no NetworkPolicy isolates
     /// it for ingress, or when a rule of one that does has no `from`, or

@@ -12,7 +12,7 @@ declare_rule! {
     /// Every subject that may `get`, `list` or `watch` Secrets in every
     /// namespace (through a ClusterRoleBinding) or in a sensitive
     /// namespace (through a RoleBinding there). The sensitive namespaces
-    /// are a setting, `sensitive_namespaces`, by default `kube-system` and
+    /// are a setting, `sensitiveNamespaces`, by default `kube-system` and
     /// the namespaces of widely used cluster-wide tools that keep
     /// credentials there: `argocd`, `flux-system`, `cert-manager`,
     /// `istio-system`, `kyverno`, `gatekeeper-system`, `tigera-operator`,
@@ -87,14 +87,15 @@ declare_rule! {
     ///
     /// ## Options
     ///
-    /// `sensitive_namespaces`: the namespaces where read access to Secrets
-    /// is reported like cluster-wide access.
+    /// `sensitiveNamespaces` in `.kubeward.yaml`: the namespaces where read
+    /// access to Secrets is reported like cluster-wide access. The list
+    /// replaces the default one.
     ///
     /// ## Known limitations
     ///
     /// Reading the Secrets of an ordinary namespace through a RoleBinding
     /// is not reported: it is the normal job of many controllers. Add
-    /// such a namespace to `sensitive_namespaces` to cover it. Rights that
+    /// such a namespace to `sensitiveNamespaces` to cover it. Rights that
     /// reach Secrets indirectly (creating a pod that mounts one) are the
     /// subject of `rbac-workload-create`.
     ///

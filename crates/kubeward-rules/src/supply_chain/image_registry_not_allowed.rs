@@ -16,12 +16,13 @@ declare_rule! {
     ///
     /// ## Options
     ///
-    /// `allowed_registries`: the registries images may come from. An entry
-    /// is a registry host with an optional port (`registry.example.com`,
-    /// `localhost:5000`), which allows every repository on it, or a host
-    /// and repository prefix (`ghcr.io/example`), which allows the
-    /// repositories below that prefix, matched by whole path components so
-    /// that `ghcr.io/example` does not allow `ghcr.io/example-evil/app`.
+    /// `allowedRegistries` in `.kubeward.yaml`: the registries images may
+    /// come from. An entry is a registry host with an optional port
+    /// (`registry.example.com`, `localhost:5000`), which allows every
+    /// repository on it, or a host and repository prefix
+    /// (`ghcr.io/example`), which allows the repositories below that
+    /// prefix, matched by whole path components so that `ghcr.io/example`
+    /// does not allow `ghcr.io/example-evil/app`.
     /// Host names compare case-insensitively. The examples below are
     /// checked with the allow-list `registry.example.com`.
     ///
