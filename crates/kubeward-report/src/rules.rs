@@ -21,8 +21,9 @@ pub fn profiles(rule: &RuleDef) -> Vec<&'static str> {
 
 /// Renders one line per rule under a header: id, family, severity, Pod
 /// Security Standards level, profiles and summary. The profiles column
-/// leaves out `all`, which runs every rule. Columns are separated by
-/// spaces, so the output reads well in a terminal and splits with `awk`.
+/// lists the same names as the JSON `profiles` field, so every row ends
+/// with `all`. Columns are separated by spaces, so the output reads well
+/// in a terminal and splits with `awk`.
 pub fn table(rules: &[&RuleDef]) -> String {
     let mut table = Table::new();
     table.load_preset(NOTHING);
@@ -34,7 +35,7 @@ pub fn table(rules: &[&RuleDef]) -> String {
             Cell::new(rule.family),
             Cell::new(rule.severity),
             Cell::new(level),
-            Cell::new(named_profiles(rule)),
+            Cell::new(profiles(rule).join(",")),
             Cell::new(rule.summary),
         ]);
     }
@@ -46,20 +47,6 @@ pub fn table(rules: &[&RuleDef]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Joins the profiles that run `rule`, other than `all`, with commas. Returns
-/// `-` when there are none.
-fn named_profiles(rule: &RuleDef) -> String {
-    let names: Vec<&str> = profiles(rule)
-        .into_iter()
-        .filter(|name| *name != "all")
-        .collect();
-    if names.is_empty() {
-        "-".to_owned()
-    } else {
-        names.join(",")
-    }
 }
 
 #[derive(Serialize)]

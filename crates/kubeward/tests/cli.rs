@@ -206,6 +206,29 @@ fn scan_reads_stdin() {
 }
 
 #[test]
+fn scan_reads_json_stream_from_stdin() {
+    // `kubectl get pods -o json | jq -c '.items[]'` output: one object per
+    // line, with no `---` between them.
+    let pod = |name: &str| {
+        format!(
+            "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"{name}\"}},\
+             \"spec\":{{\"containers\":[{{\"name\":\"c\",\
+             \"securityContext\":{{\"privileged\":true}}}}]}}}}\n"
+        )
+    };
+    let (code, out) = kubeward()
+        .args(["scan", "-q", "--profile", "pss-baseline", "-"])
+        .write_stdin(format!("{}{}", pod("a"), pod("b")))
+        .output()
+        .map(|o| (o.status.code(), String::from_utf8(o.stdout).expect("UTF-8")))
+        .expect("kubeward runs");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!out.contains("parse-error"), "{out}");
+    assert!(out.contains("-:1:110: critical[pss-privileged]"), "{out}");
+    assert!(out.contains("-:2:110: critical[pss-privileged]"), "{out}");
+}
+
+#[test]
 fn quiet_prints_only_findings() {
     let (code, out) = run(&[
         "scan",
@@ -363,6 +386,38 @@ fn rules_json_has_metadata() {
         .as_array()
         .expect("profiles is an array");
     assert!(profiles.iter().any(|profile| profile == "pss-baseline"));
+}
+
+/// The PROFILES column of the text table lists the profiles that the JSON
+/// list gives, `all` included.
+#[test]
+fn rules_table_profiles_match_json() {
+    let (code, text) = run(&["rules"]);
+    assert_eq!(code, 0);
+    let (code, json) = run(&["rules", "-o", "json"]);
+    assert_eq!(code, 0);
+    let list: serde_json::Value = serde_json::from_str(&json).expect("rules JSON parses");
+    let rules = list["rules"].as_array().expect("rules is an array");
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), rules.len());
+    for (row, rule) in rows.iter().zip(rules) {
+        // The columns are ID, FAMILY, SEVERITY, PSS, PROFILES and SUMMARY,
+        // and only the summary contains spaces.
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        let expected: Vec<&str> = rule["profiles"]
+            .as_array()
+            .expect("profiles is an array")
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        assert_eq!(columns[0], rule["id"], "{row}");
+        assert_eq!(columns[4], expected.join(","), "{row}");
+    }
+    let capabilities = rows
+        .iter()
+        .find(|row| row.starts_with("dangerous-capabilities "))
+        .expect("dangerous-capabilities is listed");
+    assert_eq!(capabilities.split_whitespace().nth(4), Some("all"));
 }
 
 #[test]
