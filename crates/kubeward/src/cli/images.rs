@@ -26,9 +26,9 @@ const MAX_PEM_BYTES: u64 = 1024 * 1024;
 pub struct ImagesArgs {
     #[command(subcommand)]
     pub command: Option<ImagesCommand>,
-    /// Files, directories (searched recursively for .yaml, .yml and .json
-    /// files) or `-` for standard input. Name a directory called `verify`
-    /// as `./verify`.
+    /// Files, directories (searched recursively as `kubeward scan`
+    /// searches them) or `-` for standard input. Name a directory called
+    /// `verify` as `./verify`.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.

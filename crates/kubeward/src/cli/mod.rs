@@ -76,8 +76,12 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Files, directories (searched recursively for .yaml, .yml and .json
-    /// files, skipping hidden ones) or `-` for standard input.
+    /// Files, directories or `-` for standard input. A directory is
+    /// searched recursively, skipping hidden files and directories, for
+    /// manifests (.yaml, .yml, .json), systemd units (.service files and
+    /// .service.d/*.conf drop-ins) and saved command lines (.cmdline),
+    /// ignoring the letter case of extensions. A file named directly is
+    /// read whatever its extension.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
