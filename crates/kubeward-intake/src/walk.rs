@@ -1,4 +1,3 @@
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// One input to read: a file, or stdin.
@@ -17,12 +16,6 @@ impl InputPath {
         }
     }
 }
-
-/// Largest input read, in bytes: 4 GiB minus one. kubeward counts lines
-/// and the nodes of a document in 32 bits, and keeps a whole file in memory
-/// while it scans it. A larger input, or an endless one such as
-/// `/dev/zero`, is rejected rather than read.
-pub const MAX_INPUT_BYTES: u64 = u32::MAX as u64;
 
 /// A path that could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -130,46 +123,4 @@ fn walk_dir(root: &Path, inputs: &mut Vec<InputPath>, errors: &mut Vec<IntakeErr
             }),
         }
     }
-}
-
-/// Reads one input whole, up to [`MAX_INPUT_BYTES`].
-pub fn read_input(input: &InputPath) -> Result<Vec<u8>, IntakeError> {
-    read_input_with_limit(input, MAX_INPUT_BYTES)
-}
-
-/// Reads one input whole. Once it passes `limit` bytes, reading stops, so
-/// an endless input costs at most `limit` bytes of memory, and the result
-/// is an [`IntakeError::Io`] of kind [`std::io::ErrorKind::FileTooLarge`].
-pub fn read_input_with_limit(input: &InputPath, limit: u64) -> Result<Vec<u8>, IntakeError> {
-    let path = input.display();
-    let io_error = |source| IntakeError::Io {
-        path: path.clone(),
-        source,
-    };
-    let mut bytes = Vec::new();
-    let read = match input {
-        InputPath::File(file) => {
-            let file = std::fs::File::open(file).map_err(io_error)?;
-            if let Ok(meta) = file.metadata() {
-                if meta.is_file() {
-                    let expected = usize::try_from(meta.len().min(limit)).unwrap_or(0);
-                    bytes.reserve_exact(expected);
-                }
-            }
-            file.take(limit.saturating_add(1)).read_to_end(&mut bytes)
-        }
-        InputPath::Stdin => std::io::stdin()
-            .lock()
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes),
-    };
-    read.map_err(io_error)?;
-    if bytes.len() as u64 > limit {
-        let message = format!("input is larger than {limit} bytes; split it into smaller files");
-        return Err(io_error(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            message,
-        )));
-    }
-    Ok(bytes)
 }

@@ -4,7 +4,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kubeward_intake::{
-    InputPath, IntakeError, collect_inputs, is_manifest_path, read_input, read_input_with_limit,
+    InputPath, IntakeError, MAX_INPUT_BYTES, collect_inputs, is_manifest_path, read_input,
+    read_input_with_limit,
 };
 
 /// A directory under the system temporary directory, removed on drop.
@@ -172,6 +173,31 @@ fn endless_input_stops_at_the_limit() {
     let input = InputPath::File(PathBuf::from("/dev/zero"));
     let error = read_input_with_limit(&input, 1 << 20).expect_err("endless");
     assert!(is_too_large(&error), "{error:?}");
+    let message = error.to_string();
+    assert!(message.starts_with("/dev/zero: cannot read: "), "{message}");
+    assert!(
+        message.contains("larger than 1 MiB (1048576 bytes)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn default_limit_is_one_gib() {
+    assert_eq!(MAX_INPUT_BYTES, 1 << 30);
+}
+
+#[test]
+fn file_over_the_limit_names_the_limit() {
+    let dir = TempDir::new("limit-message");
+    let path = dir.write("big.yaml", &"a".repeat(2048));
+    let input = InputPath::File(path);
+    let error = read_input_with_limit(&input, 1024).expect_err("over the limit");
+    let message = error.to_string();
+    assert!(message.contains("big.yaml: cannot read: "), "{message}");
+    assert!(
+        message.contains("larger than 1 KiB (1024 bytes)"),
+        "{message}"
+    );
 }
 
 #[test]
