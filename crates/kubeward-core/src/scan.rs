@@ -180,7 +180,7 @@ fn scan_into(
         defer,
     };
     report.merge(
-        yaml::split_documents(&text)
+        yaml::split_stream(&text)
             .into_par_iter()
             .map(|chunk| scanner.scan_chunk(file, chunk))
             .reduce(FileReport::default, |mut a, b| {
@@ -230,20 +230,35 @@ impl TextScanner<'_> {
         }
     }
 
-    fn scan_chunk(&self, file: &Arc<str>, chunk: yaml::Chunk<'_>) -> FileReport {
-        let parsed = yaml::parse_document(chunk);
+    fn scan_chunk(&self, file: &Arc<str>, piece: yaml::StreamChunk<'_>) -> FileReport {
+        let chunk = piece.chunk;
+        let parsed = yaml::parse_document_at(chunk, piece.first_col);
         let source = Source::new(file.clone(), chunk.text, chunk.first_line);
         let mut report = FileReport::default();
         for document in &parsed.documents {
             self.scan_document(&source, document, &mut report);
         }
         hide_secret_lines(&source, &parsed.documents, &mut report);
+        if piece.first_col > 1 {
+            // The chunk starts in the middle of its first line, so a column
+            // counted from the start of the line does not index its text.
+            // The start of the line belongs to another document, whose
+            // secret lines this chunk cannot screen. So findings on that
+            // line quote nothing.
+            // NOTE: objects kept for inventory rules keep the partial line,
+            // so their findings on it quote it without its start.
+            for finding in &mut report.findings {
+                if finding.line == chunk.first_line {
+                    finding.source_line = None;
+                }
+            }
+        }
         if let Some(error) = parsed.error {
             report.findings.push(pipeline_finding(
                 &PARSE_ERROR,
                 file,
                 error.pos,
-                format!("invalid YAML: {}", error.message),
+                syntax_error_message(chunk.text, &error.message),
             ));
         }
         report
@@ -535,4 +550,19 @@ fn pipeline_finding(rule: &'static RuleDef, file: &Arc<str>, pos: Pos, message: 
         remediation: rule.remediation,
         source_line: None,
     }
+}
+
+/// Builds the message of a YAML syntax error in `text`. Text containing
+/// `{{` is most likely an unrendered Helm or Go template, which is not
+/// YAML until rendered, so the message then names the command that
+/// renders it.
+fn syntax_error_message(text: &str, error: &str) -> String {
+    let mut message = format!("invalid YAML: {error}");
+    if text.contains("{{") {
+        message.push_str(
+            "; the document contains `{{`, so it looks like an unrendered Helm or Go \
+             template: render it first, as in `helm template CHART | kubeward scan -`",
+        );
+    }
+    message
 }

@@ -240,6 +240,120 @@ fn json_indented_with_tabs() {
     assert_eq!(positions(&report, INVALID_TYPE), vec![(6, 3)]);
 }
 
+/// Formats a privileged Pod named `name` as `kubectl get -o json` prints
+/// it, in 15 lines, with `"privileged"` on line 11 at column 29.
+fn pretty_pod(name: &str) -> String {
+    format!(
+        "{{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {{\n    \
+         \"name\": \"{name}\"\n  }},\n  \"spec\": {{\n    \"containers\": [\n      {{\n        \
+         \"name\": \"c\",\n        \"securityContext\": {{\"privileged\": true}}\n      }}\n    \
+         ]\n  }}\n}}\n"
+    )
+}
+
+/// Formats the same Pod on one line of 131 characters, as `jq -c` prints
+/// it, with `"privileged"` at column 110.
+fn compact_pod(name: &str) -> String {
+    format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"{name}\"}},\
+         \"spec\":{{\"containers\":[{{\"name\":\"c\",\
+         \"securityContext\":{{\"privileged\":true}}}}]}}}}"
+    )
+}
+
+#[test]
+fn json_stream_of_pretty_objects() {
+    let text = format!("{}{}", pretty_pod("a"), pretty_pod("b"));
+    let report = scan("pods.json", &text);
+    assert!(
+        of_rule(&report, PARSE_ERROR).next().is_none(),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.documents, 2);
+    assert_eq!(report.objects, 2);
+    assert_eq!(positions(&report, PRIVILEGED), vec![(11, 29), (26, 29)]);
+    let names: Vec<_> = of_rule(&report, PRIVILEGED)
+        .map(|f| f.object.as_ref().and_then(|o| o.name.clone()))
+        .collect();
+    assert_eq!(names, vec![Some("a".to_owned()), Some("b".to_owned())]);
+    let finding = of_rule(&report, PRIVILEGED).nth(1).expect("finding");
+    assert_eq!(
+        finding.source_line.as_deref(),
+        Some("        \"securityContext\": {\"privileged\": true}")
+    );
+}
+
+#[test]
+fn json_stream_one_object_per_line() {
+    // `jq -c '.items[]'` output.
+    let text = format!(
+        "{}\n{}\n{}\n",
+        compact_pod("a"),
+        compact_pod("b"),
+        compact_pod("c")
+    );
+    let report = scan("-", &text);
+    assert!(
+        of_rule(&report, PARSE_ERROR).next().is_none(),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.objects, 3);
+    assert_eq!(
+        positions(&report, PRIVILEGED),
+        vec![(1, 110), (2, 110), (3, 110)]
+    );
+}
+
+#[test]
+fn json_stream_on_one_line_keeps_columns() {
+    let first = compact_pod("a");
+    let text = format!("{first}{}  {}\n", compact_pod("b"), compact_pod("c"));
+    let width = u32::try_from(first.len()).expect("short");
+    let report = scan("pods.json", &text);
+    assert!(
+        of_rule(&report, PARSE_ERROR).next().is_none(),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.objects, 3);
+    assert_eq!(
+        positions(&report, PRIVILEGED),
+        vec![(1, 110), (1, width + 110), (1, 2 * width + 112)]
+    );
+    // The line contains three objects, and only the first starts at column
+    // 1, so only its finding quotes the line.
+    let quoted: Vec<_> = of_rule(&report, PRIVILEGED)
+        .map(|f| f.source_line.is_some())
+        .collect();
+    assert_eq!(quoted, vec![true, false, false]);
+}
+
+#[test]
+fn broken_json_stream_reports_its_line() {
+    // The third value closes its mapping with `]`, on line 4.
+    let broken = "{\"apiVersion\": \"v1\",\n  \"kind\": \"Pod\"]\n";
+    let text = format!("{}\n{}\n{broken}", compact_pod("a"), compact_pod("b"));
+    let report = scan("pods.json", &text);
+    assert_eq!(report.objects, 2);
+    let errors: Vec<_> = of_rule(&report, PARSE_ERROR).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 4, "{errors:?}");
+}
+
+#[test]
+fn json_stream_after_a_marker_line() {
+    let text = format!("{}\n---\n{}\n", compact_pod("a"), compact_pod("b"));
+    let report = scan("pods.json", &text);
+    assert!(
+        of_rule(&report, PARSE_ERROR).next().is_none(),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(positions(&report, PRIVILEGED), vec![(1, 110), (3, 110)]);
+}
+
 #[test]
 fn yaml_1_1_booleans_and_numbers() {
     let text = "\

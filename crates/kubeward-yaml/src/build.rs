@@ -82,6 +82,9 @@ pub(crate) struct Builder<'a> {
     /// Nodes reserved for each document up front, to save reallocations.
     node_estimate: usize,
     line_offset: u32,
+    /// Columns before the chunk's text on its first line, when the chunk
+    /// starts in the middle of a line.
+    first_line_col_offset: u32,
     doc: Document<'a>,
     /// Open collections, outermost first. Their node ids increase from
     /// bottom to top, because a child is created after its parent.
@@ -96,12 +99,13 @@ pub(crate) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    /// Creates a builder for documents of `text_len` bytes whose first line
-    /// is `first_line` of the file.
-    pub(crate) fn new(first_line: u32, text_len: usize) -> Self {
+    /// Creates a builder for documents of `text_len` bytes whose text
+    /// starts at line `first_line`, column `first_col` of the file.
+    pub(crate) fn new(first_line: u32, first_col: u32, text_len: usize) -> Self {
         Builder {
             node_estimate: (text_len / BYTES_PER_NODE).min(MAX_NODE_ESTIMATE),
             line_offset: first_line.saturating_sub(1),
+            first_line_col_offset: first_col.saturating_sub(1),
             doc: Document::default(),
             stack: Vec::new(),
             pending: Vec::new(),
@@ -111,21 +115,27 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Moves a position within the chunk to its place in the whole file.
+    /// Moves a 1-based position within the chunk to its place in the whole
+    /// file.
     pub(crate) fn offset(&self, pos: Pos) -> Pos {
+        let col = if pos.line <= 1 {
+            pos.col.saturating_add(self.first_line_col_offset)
+        } else {
+            pos.col
+        };
         Pos {
             line: pos.line.saturating_add(self.line_offset),
-            col: pos.col,
+            col,
         }
     }
 
     pub(crate) fn pos(&self, marker: Marker) -> Pos {
         let line = u32::try_from(marker.line()).unwrap_or(u32::MAX);
         let col = u32::try_from(marker.col()).unwrap_or(u32::MAX - 1);
-        Pos {
-            line: line.saturating_add(self.line_offset),
+        self.offset(Pos {
+            line,
             col: col.saturating_add(1),
-        }
+        })
     }
 
     /// Adds one event to the document being built, and returns the

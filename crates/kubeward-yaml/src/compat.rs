@@ -36,28 +36,38 @@ pub(crate) const MAX_FLOW_DEPTH: usize = 255;
 /// an error. Chunks that reach its known panic are not given to it, and any
 /// other panic is caught and becomes a parse error, so no input stops the
 /// scan. The caught panic's message still reaches stderr through the panic
-/// hook.
-pub(crate) fn parse_libyaml(chunk: Chunk<'_>) -> ParsedChunk<'static> {
+/// hook. `first_col` is the column of the chunk's first character on its
+/// line.
+pub(crate) fn parse_libyaml(chunk: Chunk<'_>, first_col: u32) -> ParsedChunk<'static> {
     if has_tag_before_comma(chunk.text) {
-        return declined(chunk, "libyaml cannot read a tag followed by `,`");
+        return declined(
+            chunk,
+            first_col,
+            "libyaml cannot read a tag followed by `,`",
+        );
     }
-    guarded(chunk, parse_unguarded)
+    guarded(chunk, first_col, parse_unguarded)
 }
 
 /// Runs `parse` on `chunk`, turning a panic into a parse error.
-fn guarded(chunk: Chunk<'_>, parse: fn(Chunk<'_>) -> ParsedChunk<'static>) -> ParsedChunk<'static> {
-    std::panic::catch_unwind(|| parse(chunk))
-        .unwrap_or_else(|_| declined(chunk, "libyaml failed on this document"))
+fn guarded(
+    chunk: Chunk<'_>,
+    first_col: u32,
+    parse: fn(Chunk<'_>, u32) -> ParsedChunk<'static>,
+) -> ParsedChunk<'static> {
+    std::panic::catch_unwind(|| parse(chunk, first_col))
+        .unwrap_or_else(|_| declined(chunk, first_col, "libyaml failed on this document"))
 }
 
-/// A parse that stopped before the first line of `chunk`.
-fn declined(chunk: Chunk<'_>, message: &str) -> ParsedChunk<'static> {
+/// Builds the result of a parse that stopped before the first character
+/// of `chunk`.
+fn declined(chunk: Chunk<'_>, first_col: u32, message: &str) -> ParsedChunk<'static> {
     ParsedChunk {
         documents: Vec::new(),
         error: Some(ParseError {
             pos: Pos {
                 line: chunk.first_line,
-                col: 1,
+                col: first_col,
             },
             message: message.to_owned(),
         }),
@@ -80,7 +90,7 @@ fn has_tag_before_comma(text: &str) -> bool {
     false
 }
 
-fn parse_unguarded(chunk: Chunk<'_>) -> ParsedChunk<'static> {
+fn parse_unguarded(chunk: Chunk<'_>, first_col: u32) -> ParsedChunk<'static> {
     // `libyaml-safer` 0.3 panics on a block scalar that ends the input
     // without a line break. A final LF moves no position, and such a block
     // scalar then keeps a final line break, as `saphyr-parser` gives it.
@@ -93,7 +103,7 @@ fn parse_unguarded(chunk: Chunk<'_>) -> ParsedChunk<'static> {
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
 
-    let mut builder = Builder::new(chunk.first_line, chunk.text.len());
+    let mut builder = Builder::new(chunk.first_line, first_col, chunk.text.len());
     let mut positions = Positions::new(chunk.text);
     let mut anchors: HashMap<String, usize> = HashMap::new();
     let mut flow = FlowDepth::default();
@@ -287,7 +297,7 @@ mod tests {
     #[test]
     fn panic_becomes_parse_error() {
         // The panic message still goes to stderr through the panic hook.
-        let parsed = guarded(chunk("a: 1\n"), |_| panic!("libyaml-safer bug"));
+        let parsed = guarded(chunk("a: 1\n"), 1, |_, _| panic!("libyaml-safer bug"));
         let error = parsed.error.expect("an error");
         assert_eq!(error.pos, Pos { line: 3, col: 1 });
         assert!(error.message.contains("libyaml failed"));
@@ -300,7 +310,7 @@ mod tests {
         assert!(has_tag_before_comma("[!!str,a]"));
         assert!(!has_tag_before_comma("a: !!str x, y"));
         assert!(!has_tag_before_comma("a: hello!\nb: [1, 2]"));
-        let parsed = parse_libyaml(chunk("{!, a}\n"));
+        let parsed = parse_libyaml(chunk("{!, a}\n"), 1);
         assert!(
             parsed
                 .error
@@ -310,15 +320,27 @@ mod tests {
 
     #[test]
     fn block_scalar_at_end_without_line_break() {
-        let parsed = parse_libyaml(chunk("a: |\n  text"));
+        let parsed = parse_libyaml(chunk("a: |\n  text"), 1);
         assert!(parsed.error.is_none(), "{:?}", parsed.error);
         let root = parsed.documents[0].root().expect("root");
         assert_eq!(root.get_str("a"), Some("text\n"));
     }
 
     #[test]
+    fn columns_on_first_line_start_at_first_col() {
+        let parsed = parse_libyaml(chunk("{\"a\": 1}\n"), 5);
+        assert!(parsed.error.is_none(), "{:?}", parsed.error);
+        let root = parsed.documents[0].root().expect("root");
+        assert_eq!(root.pos(), Pos { line: 3, col: 5 });
+        let broken = parse_libyaml(chunk("{\"a\": 1]\n"), 5);
+        let error = broken.error.expect("an error");
+        assert_eq!(error.pos.line, 3);
+        assert!(error.pos.col > 5, "{:?}", error.pos);
+    }
+
+    #[test]
     fn escape_at_end_without_line_break() {
-        let parsed = parse_libyaml(chunk("a: \"x\\"));
+        let parsed = parse_libyaml(chunk("a: \"x\\"), 1);
         assert!(parsed.error.is_some());
     }
 }

@@ -37,9 +37,18 @@ pub struct ParsedChunk<'a> {
 /// chunk, it is parsed again with libyaml's rules, which `kubectl` follows,
 /// and that result is kept if it has no error or gets further.
 pub fn parse_document(chunk: Chunk<'_>) -> ParsedChunk<'_> {
-    let mut parsed = parse_with_fallback(chunk);
+    parse_document_at(chunk, 1)
+}
+
+/// Parses every document of `chunk` as [`parse_document`] does, for a
+/// chunk whose text starts at column `first_col` of its first line. Nodes
+/// and errors on that line get columns counted from the start of the line
+/// in the file, not of the chunk.
+pub fn parse_document_at(chunk: Chunk<'_>, first_col: u32) -> ParsedChunk<'_> {
+    let first_col = first_col.max(1);
+    let mut parsed = parse_with_fallback(chunk, first_col);
     if let Some(error) = &mut parsed.error {
-        error.pos = clamp_to_chunk(chunk, error.pos);
+        error.pos = clamp_to_chunk(chunk, first_col, error.pos);
     }
     parsed
 }
@@ -48,7 +57,7 @@ pub fn parse_document(chunk: Chunk<'_>) -> ParsedChunk<'_> {
 /// its line back to the last character before that end. Parsers report
 /// some errors at end of input on the line after the last, and
 /// `saphyr-parser` 0.3 counts bytes, not characters, in some error columns.
-fn clamp_to_chunk(chunk: Chunk<'_>, pos: Pos) -> Pos {
+fn clamp_to_chunk(chunk: Chunk<'_>, first_col: u32, pos: Pos) -> Pos {
     let index = pos.line.saturating_sub(chunk.first_line) as usize;
     let mut lines = chunk.text.split('\n');
     let (line, text) = if let Some(text) = lines.nth(index) {
@@ -60,7 +69,10 @@ fn clamp_to_chunk(chunk: Chunk<'_>, pos: Pos) -> Pos {
         (chunk.first_line.saturating_add(offset), last)
     };
     let width = text.strip_suffix('\r').unwrap_or(text).chars().count();
-    let max_col = u32::try_from(width).unwrap_or(u32::MAX).saturating_add(1);
+    let mut max_col = u32::try_from(width).unwrap_or(u32::MAX).saturating_add(1);
+    if line == chunk.first_line {
+        max_col = max_col.saturating_add(first_col - 1);
+    }
     let col = if line == pos.line {
         pos.col.min(max_col)
     } else {
@@ -71,8 +83,8 @@ fn clamp_to_chunk(chunk: Chunk<'_>, pos: Pos) -> Pos {
 
 /// Parses `chunk` with `saphyr-parser`, and with `libyaml-safer` when
 /// that fails, as [`parse_document`] describes.
-fn parse_with_fallback(chunk: Chunk<'_>) -> ParsedChunk<'_> {
-    let (strict, rejected_by_builder) = parse_saphyr(chunk);
+fn parse_with_fallback(chunk: Chunk<'_>, first_col: u32) -> ParsedChunk<'_> {
+    let (strict, rejected_by_builder) = parse_saphyr(chunk, first_col);
     let Some(strict_error) = strict.error else {
         return strict;
     };
@@ -89,7 +101,7 @@ fn parse_with_fallback(chunk: Chunk<'_>) -> ParsedChunk<'_> {
     // never costs twice its tree.
     let strict_count = strict.documents.len();
     drop(strict.documents);
-    let lenient = crate::compat::parse_libyaml(chunk);
+    let lenient = crate::compat::parse_libyaml(chunk, first_col);
     if lenient.error.is_none() || lenient.documents.len() > strict_count {
         return lenient;
     }
@@ -104,13 +116,13 @@ fn parse_with_fallback(chunk: Chunk<'_>) -> ParsedChunk<'_> {
         };
     }
     drop(lenient);
-    parse_saphyr(chunk).0
+    parse_saphyr(chunk, first_col).0
 }
 
 /// Parses `chunk` with `saphyr-parser`. The flag is true when the tree
 /// builder, not the parser, stopped the parse.
-fn parse_saphyr(chunk: Chunk<'_>) -> (ParsedChunk<'_>, bool) {
-    let mut builder = Builder::new(chunk.first_line, chunk.text.len());
+fn parse_saphyr(chunk: Chunk<'_>, first_col: u32) -> (ParsedChunk<'_>, bool) {
+    let mut builder = Builder::new(chunk.first_line, first_col, chunk.text.len());
     let mut parser = Parser::new_from_str(chunk.text);
     let mut source = SourceText::new(chunk.text);
     let mut out = ParsedChunk::default();

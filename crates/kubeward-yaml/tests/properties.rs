@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use kubeward_yaml::{
-    Chunk, Document, NodeRef, Value, decode, parse_document, resolve_plain, split_documents,
+    Chunk, Document, NodeRef, Pos, Value, decode, parse_document, parse_document_at, resolve_plain,
+    split_documents, split_stream,
 };
 use proptest::prelude::*;
 
@@ -135,8 +136,64 @@ fn all_nodes<'d, 'a>(document: &'d Document<'a>) -> Vec<NodeRef<'d, 'a>> {
     out
 }
 
+/// Generates a stream of JSON objects, each with an `"id"` naming its
+/// place, joined by JSON whitespace or nothing, and the 1-based line and
+/// column of each object's `{`.
+fn json_stream() -> impl Strategy<Value = (String, Vec<(u32, u32)>)> {
+    let body = prop_oneof![
+        Just(String::new()),
+        Just(", \"a\": [1, {\"b\": null}]".to_owned()),
+        Just(",\n  \"a\": {\n    \"ü\": \"x\"\n  }\n".to_owned()),
+        Just(",\t\"a\":\t\"tab\"".to_owned()),
+    ];
+    let separator = prop_oneof![
+        Just(""),
+        Just(" "),
+        Just("\n"),
+        Just("\r\n"),
+        Just("\n\n  "),
+        Just("\t"),
+    ];
+    (
+        separator.clone(),
+        prop::collection::vec((body, separator), 1..6),
+    )
+        .prop_map(|(leading, objects)| {
+            let mut text = leading.to_owned();
+            let mut starts = Vec::new();
+            for (index, (body, separator)) in objects.into_iter().enumerate() {
+                let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+                let line = text.matches('\n').count() + 1;
+                let col = text[line_start..].chars().count() + 1;
+                starts.push((line as u32, col as u32));
+                let _ = write!(text, "{{\"id\": \"{index}\"{body}}}{separator}");
+            }
+            (text, starts)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn json_stream_values_keep_their_positions((text, starts) in json_stream()) {
+        let mut found = Vec::new();
+        for piece in split_stream(&text) {
+            let parsed = parse_document_at(piece.chunk, piece.first_col);
+            prop_assert!(parsed.error.is_none(), "{:?} in {:?}", parsed.error, text);
+            for document in &parsed.documents {
+                let Some(root) = document.root() else { continue };
+                let id = root.get("id").and_then(|id| id.as_str().map(str::to_owned));
+                found.push((id, root.pos()));
+            }
+        }
+        let expected: Vec<_> = starts
+            .iter()
+            .enumerate()
+            .map(|(index, &(line, col))| (Some(index.to_string()), Pos { line, col }))
+            .collect();
+        prop_assert_eq!(found, expected, "{:?}", text);
+    }
 
     #[test]
     fn chunks_concatenate_to_input(text in yaml_lines()) {
