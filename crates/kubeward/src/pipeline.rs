@@ -6,7 +6,7 @@ use kubeward_core::{
     Finding, Inventory, KindSet, ObjectMeta, ObjectRef, Profile, Report, RuleDef, ScanOptions,
     ScanPlan, append, check_linked_components, scan_bytes_deferred,
 };
-use kubeward_intake::{IntakeError, collect_inputs, read_input};
+use kubeward_intake::{InputPath, IntakeError, collect_inputs, read_input};
 use rayon::prelude::*;
 
 /// Runs a fixed set of rules over inputs.
@@ -26,6 +26,10 @@ pub struct ScanResult {
     /// Labels and kubeward annotations of the objects that have findings
     /// or carry a `kubeward.dev/` annotation, in no particular order.
     pub metadata: Vec<ObjectMeta>,
+    /// Directories given as paths in which the walk found no file to read,
+    /// in the order given. A directory that could not be listed is in
+    /// `errors` instead.
+    pub empty_dirs: Vec<PathBuf>,
 }
 
 impl Scanner {
@@ -64,7 +68,7 @@ impl Scanner {
         } else {
             plan.keep.extend(keep.kinds());
         }
-        let (inputs, mut errors) = collect_inputs(paths);
+        let (inputs, mut errors, empty_dirs) = collect_each(paths);
         let results: Vec<_> = inputs
             .into_par_iter()
             .map(|input| {
@@ -107,8 +111,26 @@ impl Scanner {
             inventory,
             errors,
             metadata,
+            empty_dirs,
         }
     }
+}
+
+/// Expands each path into its inputs, and also returns the directories
+/// among `paths` that hold no file to read.
+fn collect_each(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<IntakeError>, Vec<PathBuf>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut empty_dirs = Vec::new();
+    for path in paths {
+        let (found, failed) = collect_inputs(std::slice::from_ref(path));
+        if found.is_empty() && failed.is_empty() && path.is_dir() {
+            empty_dirs.push(path.clone());
+        }
+        inputs.extend(found);
+        errors.extend(failed);
+    }
+    (inputs, errors, empty_dirs)
 }
 
 /// Captures the metadata of the kept objects that `findings` are about.

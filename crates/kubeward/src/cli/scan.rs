@@ -6,6 +6,7 @@
 //! recorded, and the rest is rendered and decides the exit status.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kubeward::Scanner;
@@ -67,6 +68,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         .warnings
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     let errors = result.errors;
+    warn_empty_dirs(&result.empty_dirs);
     if let Some(path) = &args.write_baseline {
         // A baseline of an incomplete scan would lack the findings of what
         // was not read, so the next complete scan would report them as new.
@@ -122,6 +124,20 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Warns on standard error about each directory in which the scan found
+/// no file to read, so that a mistyped path does not pass as a clean scan.
+/// The exit status stays as the findings decide it.
+fn warn_empty_dirs(dirs: &[PathBuf]) {
+    for dir in dirs {
+        eprintln!(
+            "warning: no manifest files found in {}; kubeward reads .yaml, .yml and .json \
+             files, systemd units (.service, .service.d/*.conf) and .cmdline files, skipping \
+             hidden ones",
+            dir.display()
+        );
+    }
 }
 
 /// Writes the report in the chosen format. Text, JSON and SARIF are
