@@ -276,8 +276,14 @@ impl Hidden<'_, '_> {
 /// Whether a value under the name `name` shows a secret once the passwords
 /// of its URLs are masked, as every quoted line has them masked.
 fn shows_secret(name: Option<&str>, value: &str) -> bool {
-    let masked = mask_userinfo(value);
-    secret::classify(name, masked.as_deref().unwrap_or(value)).is_some()
+    match secret::classify(name, value) {
+        None => false,
+        Some(secret::Evidence::Format(secret::SecretFormat::UrlPassword)) => {
+            let masked = mask_userinfo(value);
+            secret::classify(name, masked.as_deref().unwrap_or(value)).is_some()
+        }
+        Some(_) => true,
+    }
 }
 
 /// Drops the quoted line of `finding` when it lies in `hidden` (as
@@ -361,6 +367,9 @@ fn flag_takes_secret(word: &str) -> bool {
 /// `/` or `@` is masked whole. An `@` after a `?` or `#`, or after a `/`
 /// with no `:` before it, belongs to the path, query or fragment.
 pub fn mask_userinfo(line: &str) -> Option<String> {
+    if !secret::has_scheme_separator(line) {
+        return None;
+    }
     let mut masked = String::new();
     let mut copied = 0;
     let mut search = 0;

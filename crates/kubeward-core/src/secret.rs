@@ -276,7 +276,7 @@ pub fn is_not_a_secret_value(value: &str) -> bool {
 /// The credential format that a value contains, if any. The value may be a
 /// whole configuration file: every position is tried.
 pub fn detect_format(value: &str) -> Option<SecretFormat> {
-    if value.contains("://") && has_url_password(value) {
+    if has_scheme_separator(value) && has_url_password(value) {
         return Some(SecretFormat::UrlPassword);
     }
     // Most values are short, and no other format fits in fewer bytes.
@@ -391,6 +391,13 @@ fn is_authorization(text: &[u8]) -> bool {
     let mixed_case =
         token.iter().any(u8::is_ascii_uppercase) && token.iter().any(u8::is_ascii_lowercase);
     token.len() >= 9 && (mixed_case || token.iter().any(|&b| b.is_ascii_digit() || b == b'='))
+}
+
+/// Whether `text` contains `://`. Searching for the `:` alone is faster,
+/// and most values have none.
+pub(crate) fn has_scheme_separator(text: &str) -> bool {
+    text.match_indices(':')
+        .any(|(i, _)| text[i + 1..].starts_with("//"))
 }
 
 /// Whether `value` holds a URL whose user information has a password,

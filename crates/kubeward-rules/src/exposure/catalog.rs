@@ -12,6 +12,8 @@
 //! speaks TLS, and whether the UI asks for a login of its own, with the
 //! flags and environment variables that change these defaults.
 
+use std::sync::LazyLock;
+
 use kubeward_core::image::ImageRef;
 use kubeward_core::yaml::{NodeRef, Pos};
 
@@ -278,12 +280,20 @@ pub fn image_may_match(image: &str) -> bool {
     let name = image.split('@').next().unwrap_or(image);
     let last = name.rsplit('/').next().unwrap_or(name);
     let last = last.split(':').next().unwrap_or(last);
-    !last.is_empty()
-        && CATALOG
-            .iter()
-            .flat_map(|ui| ui.images)
-            .any(|pattern| pattern.rsplit('/').next() == Some(last))
+    !last.is_empty() && IMAGE_NAMES.binary_search(&last).is_ok()
 }
+
+/// The last path components of every catalog image, sorted.
+static IMAGE_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut names: Vec<&'static str> = CATALOG
+        .iter()
+        .flat_map(|ui| ui.images)
+        .filter_map(|pattern| pattern.rsplit('/').next())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+});
 
 /// Whether the pod labels `labels` may name an admin UI, as
 /// [`recognise`] reads them when a container's image does not.
