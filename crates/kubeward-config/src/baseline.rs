@@ -97,13 +97,19 @@ impl Baseline {
 
     /// Parses a baseline file's text.
     pub fn parse(file: &str, text: &str) -> Result<Self, BaselineError> {
-        let baseline: Baseline =
-            serde_json::from_str(text).map_err(|err| BaselineError::Invalid {
+        let baseline: Baseline = serde_json::from_str(text).map_err(|err| {
+            // serde_json ends its message with the position, which the
+            // error shows in front, and counts the column before the first
+            // character of a line as 0.
+            let message = err.to_string();
+            let position = format!(" at line {} column {}", err.line(), err.column());
+            BaselineError::Invalid {
                 file: file.to_owned(),
                 line: err.line(),
-                column: err.column(),
-                message: err.to_string(),
-            })?;
+                column: err.column().max(1),
+                message: message.strip_suffix(&position).unwrap_or(&message).to_owned(),
+            }
+        })?;
         if baseline.kubeward_baseline != BASELINE_VERSION {
             return Err(BaselineError::Version {
                 file: file.to_owned(),
@@ -140,5 +146,26 @@ impl Baseline {
         }
         split.absent = remaining.values().sum();
         split
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Baseline, BaselineError};
+
+    #[test]
+    fn invalid_baseline_names_a_one_based_position_once() {
+        let error = Baseline::parse("b.json", "{\"kubeward_baseline\": \"1\",\n").unwrap_err();
+        let BaselineError::Invalid {
+            line,
+            column,
+            message,
+            ..
+        } = &error
+        else {
+            panic!("expected an invalid baseline, got {error:?}");
+        };
+        assert_eq!((*line, *column), (2, 1));
+        assert!(!message.contains("at line"), "{message}");
     }
 }
