@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 /// One input to read: a file, or stdin.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum InputPath {
     File(PathBuf),
     Stdin,
@@ -95,6 +95,11 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<IntakeError>) {
             }),
         }
     }
+    // A file named twice, or found both in a directory and by name, and
+    // stdin given twice are read once: reading again would report every
+    // finding twice, or read an exhausted stdin.
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|input| seen.insert(input.clone()));
     (inputs, errors)
 }
 

@@ -209,3 +209,22 @@ fn manifest_extensions() {
         assert!(!is_manifest_path(Path::new(name)), "{name}");
     }
 }
+
+#[test]
+fn inputs_named_twice_are_read_once() {
+    let dir = TempDir::new("twice");
+    let file = dir.write("a.yaml", "kind: Pod\n");
+    dir.write("b.yaml", "kind: Pod\n");
+    let paths = [
+        PathBuf::from("-"),
+        dir.0.clone(),
+        file.clone(),
+        PathBuf::from("-"),
+        file,
+    ];
+    let (inputs, errors) = collect_inputs(&paths);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(inputs[0], InputPath::Stdin);
+    assert_eq!(relative_files(&dir.0, &inputs[1..]), ["a.yaml", "b.yaml"]);
+    assert_eq!(inputs.len(), 3);
+}
