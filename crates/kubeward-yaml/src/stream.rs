@@ -141,7 +141,8 @@ struct LineCounter<'a> {
     text: &'a str,
     offset: usize,
     line: u32,
-    line_start: usize,
+    /// Characters from the start of the line to `offset`.
+    col: usize,
 }
 
 impl<'a> LineCounter<'a> {
@@ -150,22 +151,30 @@ impl<'a> LineCounter<'a> {
             text,
             offset: 0,
             line: 1,
-            line_start: 0,
+            col: 0,
         }
     }
 
     /// Returns the line and column, in characters, of byte `offset`, which
-    /// is not before the offset of the previous call.
+    /// is not before the offset of the previous call. Each byte is read
+    /// once over all calls, so many values on one line cost no more than
+    /// one value per line.
     fn position(&mut self, offset: usize) -> (u32, u32) {
-        for (index, byte) in self.text.as_bytes()[self.offset..offset].iter().enumerate() {
-            if *byte == b'\n' {
-                self.line = self.line.saturating_add(1);
-                self.line_start = self.offset + index + 1;
+        let passed = &self.text[self.offset..offset];
+        match passed.rfind('\n') {
+            Some(last_break) => {
+                let breaks = passed.bytes().filter(|&b| b == b'\n').count();
+                let breaks = u32::try_from(breaks).unwrap_or(u32::MAX);
+                self.line = self.line.saturating_add(breaks);
+                self.col = passed[last_break + 1..].chars().count();
             }
+            None => self.col += passed.chars().count(),
         }
         self.offset = offset;
-        let col = self.text[self.line_start..offset].chars().count();
-        (self.line, u32::try_from(col).unwrap_or(u32::MAX - 1) + 1)
+        (
+            self.line,
+            u32::try_from(self.col).unwrap_or(u32::MAX - 1) + 1,
+        )
     }
 }
 
