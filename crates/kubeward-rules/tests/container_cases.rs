@@ -420,3 +420,30 @@ data: {api_token: inline-flow-configmap}
         password.message
     );
 }
+
+#[test]
+fn service_account_written_twice_counts_as_the_last() {
+    let account = |automount: bool| {
+        format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: twice, namespace: ops}}\n\
+             automountServiceAccountToken: {automount}\n---\n"
+        )
+    };
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ops}\nspec:\n  \
+               serviceAccountName: twice\n  containers: [{name: c, image: nginx}]\n";
+    let rule = RULES
+        .iter()
+        .copied()
+        .find(|rule| rule.id == "service-account-token-automount")
+        .expect("the rule exists");
+    let on_then_off = format!("{}{}{pod}", account(true), account(false));
+    assert!(common::check_one(rule, &on_then_off).is_empty());
+    let off_then_on = format!("{}{}{pod}", account(false), account(true));
+    let findings = common::check_one(rule, &off_then_on);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert!(
+        findings[0].message.contains("\"twice\""),
+        "{}",
+        findings[0].message
+    );
+}

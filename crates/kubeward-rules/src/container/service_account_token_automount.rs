@@ -157,12 +157,15 @@ enum Account {
 }
 
 /// Finds the ServiceAccount `name` of `namespace_name` in the inventory.
+/// When it is written more than once, the last one counts, as `kubectl
+/// apply` leaves the last one applied.
 fn account_setting(inventory: &Inventory, namespace_name: &str, name: &str) -> Account {
-    let found = inventory.of_kind(&["ServiceAccount"]).find(|account| {
+    let found = inventory.of_kind(&["ServiceAccount"]).filter(|account| {
         account.reference.api_version == "v1"
             && account.name() == Some(name)
             && namespace(account) == namespace_name
     });
+    let found = found.last();
     match found {
         None => Account::Missing,
         Some(account) => {
