@@ -57,6 +57,9 @@ pub enum InvalidImageRef {
     ImageId,
     /// A URL scheme such as `https://` before the registry host.
     Scheme(String),
+    /// A user name or password before the registry host, as in
+    /// `user:password@registry.example.com/app`.
+    Credentials,
     NameTooLong(usize),
 }
 
@@ -82,6 +85,10 @@ impl fmt::Display for InvalidImageRef {
                 "an image reference has no URL scheme; remove `{scheme}://` and any user \
                  name and password before the host (registry credentials belong in \
                  imagePullSecrets)"
+            ),
+            InvalidImageRef::Credentials => f.write_str(
+                "an image reference holds no user name or password; remove the part before \
+                 `@` (registry credentials belong in imagePullSecrets)",
             ),
             InvalidImageRef::NameTooLong(len) => write!(
                 f,
@@ -136,6 +143,9 @@ impl<'a> ImageRef<'a> {
             if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 return Err(InvalidImageRef::Scheme(scheme.to_owned()));
             }
+        }
+        if mask_credentials(input).is_some() {
+            return Err(InvalidImageRef::Credentials);
         }
         if input.len() == 64
             && input
@@ -396,6 +406,31 @@ fn is_valid_domain_component(component: &str) -> bool {
 /// `sha512` and its hash in lower-case hexadecimal at full length, as
 /// `github.com/opencontainers/go-digest` validates it. Other algorithms
 /// match the reference grammar but fail that validation.
+/// Returns `image` with the user information before its registry host
+/// replaced by `***`, or `None` when it has none:
+/// `https://user:pw@registry.example.com/app:1` gives
+/// `https://***@registry.example.com/app:1`, and `user:pw@host:5000/app`
+/// gives `***@host:5000/app`. An `@` that starts a digest
+/// (`app@sha256:...`) is not the end of user information, and neither is
+/// one not followed by a host and a path. The password may hold any
+/// character, `@` included.
+pub fn mask_credentials(image: &str) -> Option<String> {
+    let start = match image.split_once("://") {
+        Some((scheme, _))
+            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            scheme.len() + 3
+        }
+        _ => 0,
+    };
+    let names_host = |after: &str| !is_valid_digest(after) && after.contains('/');
+    let (at, _) = image[start..]
+        .rmatch_indices('@')
+        .map(|(index, at)| (start + index, at))
+        .find(|&(index, _)| index > start && names_host(&image[index + 1..]))?;
+    Some(format!("{}***{}", &image[..start], &image[at..]))
+}
+
 fn is_valid_digest(digest: &str) -> bool {
     let Some((algorithm, encoded)) = digest.split_once(':') else {
         return false;
@@ -478,6 +513,40 @@ mod tests {
         assert_eq!(image.path, "app");
         assert_eq!(image.tag, Some("2.1.0"));
         assert!(!image.is_latest());
+    }
+
+    #[test]
+    fn credentials_in_references_are_masked() {
+        for (image, masked) in [
+            (
+                "https://user:pa#ss@registry.example.com/app:1",
+                "https://***@registry.example.com/app:1",
+            ),
+            (
+                "user:pa\"s s,@x@registry.example.com/app:1",
+                "***@registry.example.com/app:1",
+            ),
+            ("u:p@localhost:5000/app", "***@localhost:5000/app"),
+            (
+                "u:p/w@registry.example.com/app",
+                "***@registry.example.com/app",
+            ),
+        ] {
+            assert_eq!(mask_credentials(image).as_deref(), Some(masked), "{image}");
+        }
+        let digest = format!("registry.example.com/app@sha256:{}", "a".repeat(64));
+        for image in [
+            "nginx:1.25",
+            "app@latest",
+            "app@sha256:abc",
+            digest.as_str(),
+        ] {
+            assert_eq!(mask_credentials(image), None, "{image}");
+        }
+        assert_eq!(
+            ImageRef::parse("user:pw@registry.example.com/app:1"),
+            Err(InvalidImageRef::Credentials)
+        );
     }
 
     #[test]

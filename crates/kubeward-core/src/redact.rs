@@ -276,6 +276,9 @@ impl Hidden<'_, '_> {
 /// Whether a value under the name `name` shows a secret once the passwords
 /// of its URLs are masked, as every quoted line has them masked.
 fn shows_secret(name: Option<&str>, value: &str) -> bool {
+    if name == Some("image") && crate::image::mask_credentials(value).is_some() {
+        return true;
+    }
     match secret::classify(name, value) {
         None => false,
         Some(secret::Evidence::Format(secret::SecretFormat::UrlPassword)) => {
@@ -329,10 +332,11 @@ pub(crate) fn line_shows_secret(line: &str) -> bool {
         let name = part[..separator].trim_matches(quotes);
         let value = part[separator + 1..].trim_matches(quotes);
         let is_block_header = value.starts_with(['|', '>']) && value.len() <= 3;
+        let image_credentials = name == "image" && crate::image::mask_credentials(value).is_some();
         !name.is_empty()
             && !value.is_empty()
             && !is_block_header
-            && secret::classify(Some(name), value).is_some()
+            && (image_credentials || secret::classify(Some(name), value).is_some())
     };
     // A flag and its value as two items of a list: `["--password", "x"]`.
     let flag_shows_secret = |pair: &[&str]| {

@@ -71,7 +71,8 @@ pub struct ImageEntry {
 impl ImageEntry {
     fn new(image: &str) -> Self {
         let mut entry = ImageEntry {
-            image: kubeward_core::redact::mask_userinfo(image).unwrap_or_else(|| image.to_owned()),
+            image: kubeward_core::image::mask_credentials(image)
+                .unwrap_or_else(|| image.to_owned()),
             name: None,
             registry: None,
             repository: None,

@@ -73,6 +73,23 @@ spec:
         &["image-url-password"],
     ),
     (
+        "image-credentials.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata: {name: img}
+spec:
+  containers:
+  - {name: a, image: \"https://u:pa#ss-hash-61@registry.example.com/app:1\", securityContext: {privileged: true}}
+  - name: b
+    image: \"https://u:pa ss-space-62@registry.example.com/app:1\"
+  - name: c
+    image: \"u:scheme-less-63@registry.example.com/app:1\"
+  - name: d
+    image: 'https://u:pa\"ss-quote-64@registry.example.com/app:1'
+",
+        &["ss-hash-61", "ss-space-62", "scheme-less-63", "ss-quote-64"],
+    ),
+    (
         "probe-header.yaml",
         "apiVersion: v1
 kind: Pod

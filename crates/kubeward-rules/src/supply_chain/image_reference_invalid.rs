@@ -107,7 +107,10 @@ fn check(pod: &PodSpec<'_, '_, '_>, sink: &mut Sink<'_>) {
             format!(
                 "{} uses image \"{}\", which the kubelet rejects: {error}; {}",
                 container.describe(),
-                image.escape_debug(),
+                kubeward_core::image::mask_credentials(image)
+                    .as_deref()
+                    .unwrap_or(image)
+                    .escape_debug(),
                 fix_hint(&error),
             ),
         )
