@@ -107,7 +107,10 @@ impl Baseline {
                 file: file.to_owned(),
                 line: err.line(),
                 column: err.column().max(1),
-                message: message.strip_suffix(&position).unwrap_or(&message).to_owned(),
+                message: message
+                    .strip_suffix(&position)
+                    .unwrap_or(&message)
+                    .to_owned(),
             }
         })?;
         if baseline.kubeward_baseline != BASELINE_VERSION {

@@ -81,9 +81,6 @@ pub(crate) fn secret_lines(documents: &[Document<'_>], source: &Source<'_>) -> V
             _ => {}
         }
         hidden.hide_secret_entries(Some(node));
-        if let Some(env) = node.get("env") {
-            hidden.hide_secret_env(env);
-        }
         hidden.hide_last_applied(node);
     }
     merge(hidden.ranges)
@@ -131,6 +128,9 @@ impl Hidden<'_, '_> {
     fn hide_secret_entries(&mut self, map: Option<NodeRef<'_, '_>>) {
         for entry in map.iter().flat_map(NodeRef::raw_entries) {
             let key = entry.key_str();
+            if matches!(key.as_deref(), Some("env" | "httpHeaders")) {
+                self.hide_secret_env(entry.value);
+            }
             let is_secret = |value| {
                 secret::literal_text(value).is_some_and(|text| shows_secret(key.as_deref(), &text))
             };
@@ -145,22 +145,25 @@ impl Hidden<'_, '_> {
         }
     }
 
-    /// Hides the lines of the `env` entries whose literal values look like
-    /// secrets. A value of the wrong type (a list or a mapping, which the
-    /// API server rejects) is hidden whole under a secret-like name.
+    /// Hides the lines of the `env` or `httpHeaders` entries whose literal
+    /// values look like secrets, and of every `Authorization`, `Cookie` and
+    /// `Proxy-Authorization` header. A value of the wrong type (a list or a
+    /// mapping, which the API server rejects) is hidden whole under a
+    /// secret-like name.
     fn hide_secret_env(&mut self, env: NodeRef<'_, '_>) {
         for item in env.items() {
             let Some(value) = item.get("value") else {
                 continue;
             };
             let name = item.get_str("name");
-            let is_secret = match secret::literal_text(value) {
-                Some(text) => shows_secret(name, &text),
-                None => {
-                    (value.is_seq() || value.is_map())
-                        && name.is_some_and(secret::name_suggests_secret)
-                }
-            };
+            let is_secret = name.is_some_and(is_credential_header)
+                || match secret::literal_text(value) {
+                    Some(text) => shows_secret(name, &text),
+                    None => {
+                        (value.is_seq() || value.is_map())
+                            && name.is_some_and(secret::name_suggests_secret)
+                    }
+                };
             if is_secret {
                 self.hide(value);
             }
@@ -296,15 +299,35 @@ pub(crate) fn screen_quote(finding: &mut Finding, hidden: &[(u32, u32)]) {
     let Some(line) = &finding.source_line else {
         return;
     };
+    // A comment can hold anything, so quotes leave it out.
+    let code = without_comment(line);
     // A URL password is masked rather than hiding its line, so the rest of
     // the line is read after masking.
-    let masked = mask_userinfo(line);
-    let shown = masked.as_deref().unwrap_or(line);
+    let masked = mask_userinfo(code);
+    let shown = masked.as_deref().unwrap_or(code);
     if is_hidden(hidden, finding.line) || line_shows_secret(shown) {
         finding.source_line = None;
-    } else if masked.is_some() {
-        finding.source_line = masked;
+    } else if masked.is_some() || code.len() < line.len() {
+        finding.source_line = Some(shown.to_owned());
     }
+}
+
+/// `line` without its YAML comment: from a `#` at the start of the line or
+/// after white space, outside quotes, to the end.
+fn without_comment(line: &str) -> &str {
+    let mut quote = None;
+    let mut previous = ' ';
+    for (index, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '#') if previous.is_whitespace() => return line[..index].trim_end(),
+            (None, '"' | '\'') => quote = Some(c),
+            (Some('"'), '\\') => {}
+            (Some(open), _) if c == open && !(open == '"' && previous == '\\') => quote = None,
+            _ => {}
+        }
+        previous = c;
+    }
+    line
 }
 
 /// Returns whether one line of text, read without its document, shows a
@@ -336,17 +359,139 @@ pub(crate) fn line_shows_secret(line: &str) -> bool {
         !name.is_empty()
             && !value.is_empty()
             && !is_block_header
-            && (image_credentials || secret::classify(Some(name), value).is_some())
+            && (image_credentials || name_shows_secret(name, value))
     };
     // A flag and its value as two items of a list: `["--password", "x"]`.
     let flag_shows_secret = |pair: &[&str]| {
         let flag = pair[0].trim_matches(quotes);
         let value = pair[1].trim_matches(quotes);
-        flag_takes_secret(flag)
-            && !value.starts_with('-')
-            && secret::classify(Some(flag), value).is_some()
+        flag_takes_secret(flag) && !value.starts_with('-') && name_shows_secret(flag, value)
     };
-    parts.iter().any(|part| pair_shows_secret(part)) || parts.windows(2).any(flag_shows_secret)
+    // A list item `name: N` followed by `value: V`, as in `env` and
+    // `httpHeaders` written on one line.
+    let named_value_shows_secret = |pair: &[&str]| {
+        let entry = |part: &str, key: &str| {
+            let (name, value) = part.split_once(':')?;
+            (name.trim_matches(quotes) == key).then(|| value.trim_matches(quotes).to_owned())
+        };
+        match (entry(pair[0], "name"), entry(pair[1], "value")) {
+            (Some(name), Some(value)) => {
+                !value.is_empty()
+                    && (is_credential_header(&name) || name_shows_secret(&name, &value))
+            }
+            _ => false,
+        }
+    };
+    parts.iter().any(|part| pair_shows_secret(part))
+        || parts.windows(2).any(flag_shows_secret)
+        || parts.windows(2).any(named_value_shows_secret)
+        || words_show_secret(line)
+}
+
+/// Returns whether the words of `line` show a secret. The words are split
+/// at white space, quotes and the separators of URL queries and connection
+/// strings. A secret shows as:
+///
+/// - a `NAME=value` word: `PGPASSWORD=x` inside a shell command,
+///   `--from-literal=password=x`, `?password=x`;
+/// - a `name:`, `--flag` or secret word followed by a value: `--password
+///   x` inside one string, `password x` in a `.netrc`;
+/// - an HTTP authorization scheme followed by credentials;
+/// - a URL whose user information has a password that the URL grammar
+///   would read as a path or fragment (`postgres://app:pa#ss@db`).
+fn words_show_secret(line: &str) -> bool {
+    let words = || {
+        line.split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '"' | '\'' | '&' | '?' | ';' | ',' | '{' | '}' | '[' | ']'
+                )
+        })
+        .filter(|word| !word.is_empty())
+    };
+    let named = |name: &str, value: &str| {
+        let name = name.trim_start_matches('-');
+        // A block scalar's header (`|`, `>-`) is not a value.
+        !name.is_empty()
+            && value.contains(|c: char| c.is_alphanumeric())
+            && !value.ends_with(':')
+            && ((is_secret_word(name) && !secret::is_not_a_secret_value(value))
+                || name_shows_secret(name, value))
+    };
+    let assignment = |word: &str| {
+        let mut name_start = 0;
+        word.match_indices('=').any(|(at, _)| {
+            let name = &word[name_start..at];
+            let name = name.rsplit(':').next().unwrap_or(name);
+            name_start = at + 1;
+            named(name, &word[at + 1..])
+        })
+    };
+    let pair = |word: &str, next: &str| {
+        let name = word
+            .strip_suffix(':')
+            .or_else(|| (word.starts_with('-') && !word.contains('=')).then_some(word))
+            .or_else(|| is_secret_word(word).then_some(word));
+        let is_scheme = ["bearer", "basic"]
+            .iter()
+            .any(|s| word.eq_ignore_ascii_case(s))
+            || (word.eq_ignore_ascii_case("token")
+                && line.to_ascii_lowercase().contains("authorization"));
+        let credentials = next.len() >= 6
+            && next
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b));
+        (is_scheme && credentials)
+            || name.is_some_and(|name| !next.starts_with("--") && named(name, next))
+    };
+    let url_password = |word: &str| {
+        let Some((_, rest)) = word.split_once("://") else {
+            return false;
+        };
+        rest.rsplit_once('@').is_some_and(|(userinfo, _)| {
+            userinfo.split_once(':').is_some_and(|(_, password)| {
+                !password.is_empty() && !password.starts_with(['*', '$', '{'])
+            })
+        })
+    };
+    // A password may hold the separators of the words above, so URLs are
+    // read from words split at white space, quotes and commas only.
+    let mut urls = line
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ','))
+        .filter(|word| word.contains("://"));
+    words().any(assignment)
+        || words()
+            .zip(words().skip(1))
+            .any(|(word, next)| pair(word, next))
+        || urls.any(url_password)
+}
+
+/// Whether a value under the name `name` is a secret by its name, as
+/// [`secret::classify`] decides it. The tests of a line read the whole line
+/// for credential formats first, so they need only this part for each pair.
+fn name_shows_secret(name: &str, value: &str) -> bool {
+    secret::name_suggests_secret(name) && !secret::is_not_a_secret_value(value)
+}
+
+/// Names that mark a secret when read from a line, beyond
+/// [`secret::name_suggests_secret`]: short forms that a name alone would
+/// not prove (`pass`, `pwd`, `auth`), which hiding a quote may read more
+/// widely than a finding would.
+fn is_secret_word(name: &str) -> bool {
+    [
+        "pass", "pwd", "passwd", "auth", "password", "secret", "token",
+    ]
+    .iter()
+    .any(|word| name.eq_ignore_ascii_case(word))
+}
+
+/// Whether an HTTP header of this name carries credentials whatever its
+/// value looks like.
+fn is_credential_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie"]
+        .iter()
+        .any(|header| name.eq_ignore_ascii_case(header))
 }
 
 /// Whether `word` is a command-line flag, without a value joined by `=`,
@@ -474,6 +619,16 @@ mod tests {
             r#"  args: ["--token", "abc123", "--enable-skip-login"]"#,
             r#"{"name":"CONN","value":"Server=db;Password=pw70;"}"#,
             "      value: Bearer abcdEFGH123",
+            r#"  env: [{name: H, value: "bearer leakbearerletters"}]"#,
+            "  - {name: X-Api-Key, value: abc123}",
+            r#"  - {name: Authorization, value: "Token abcdef"}"#,
+            r#"  env: [{name: CONN, value: "Server=db;Uid=sa;Pwd=pw1;"}]"#,
+            r#"  command: ["sh", "-c", "PGHOST=db PGPASSWORD=pw2 psql"]"#,
+            r#"  args: ["--from-literal=password=pw3"]"#,
+            r#"  command: ["sh", "-c", "mysql -h db --password pw4"]"#,
+            r#"  value: "jdbc:postgresql://db/app?user=app&password=pw5""#,
+            r#"  value: "amqp://u:pw6?q@mq""#,
+            "machine h login u password pw7",
         ] {
             assert!(line_shows_secret(line), "{line}");
         }
@@ -487,9 +642,25 @@ mod tests {
             "    privileged: true",
             r#"  args: ["--token-file", "/var/run/token", "--v", "2"]"#,
             r#"  args: ["--password", "--verbose"]"#,
+            "  basic: |",
+            "  - name: Authorization-Mode",
+            "    - --authorization-mode=Node,RBAC",
+            "  url: https://auth.example.com/token?scope=read",
+            "  - {name: certs, secret: {secretName: tls}}",
+            "  token: true",
         ] {
             assert!(!line_shows_secret(line), "{line}");
         }
+    }
+
+    #[test]
+    fn quotes_leave_comments_out() {
+        assert_eq!(
+            without_comment("  privileged: true  # DB_PASSWORD=x"),
+            "  privileged: true"
+        );
+        assert_eq!(without_comment("  url: \"a#b\" # note"), "  url: \"a#b\"");
+        assert_eq!(without_comment("  image: app:1#2"), "  image: app:1#2");
     }
 
     #[test]

@@ -90,6 +90,23 @@ spec:
         &["ss-hash-61", "ss-space-62", "scheme-less-63", "ss-quote-64"],
     ),
     (
+        "credential-words.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata: {name: words}
+spec:
+  containers:
+  - {name: a, image: nginx, securityContext: {privileged: true}, env: [{name: CONN, value: \"Server=db;Uid=sa;Pwd=odbc-pw-81;\"}]}
+  - {name: b, image: nginx, securityContext: {privileged: true}, livenessProbe: {httpGet: {path: /, port: 80, httpHeaders: [{name: X-Api-Key, value: header-key-82}]}}}
+  - {name: c, image: nginx, securityContext: {privileged: true}, command: [sh, -c, \"PGHOST=db PGPASSWORD=shell-pw-83 psql\"]}
+  - name: d
+    image: nginx
+    securityContext:
+      privileged: true  # the admin password is comment-pw-84
+",
+        &["odbc-pw-81", "header-key-82", "shell-pw-83", "comment-pw-84"],
+    ),
+    (
         "probe-header.yaml",
         "apiVersion: v1
 kind: Pod
