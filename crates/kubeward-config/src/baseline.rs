@@ -157,7 +157,7 @@ mod tests {
     use super::{Baseline, BaselineError};
 
     #[test]
-    fn invalid_baseline_names_a_one_based_position_once() {
+    fn invalid_baseline_position_is_one_based() {
         let error = Baseline::parse("b.json", "{\"kubeward_baseline\": \"1\",\n").unwrap_err();
         let BaselineError::Invalid {
             line,

@@ -139,10 +139,8 @@ impl<'a> ImageRef<'a> {
         if input.trim() != input {
             return Err(InvalidImageRef::Whitespace);
         }
-        if let Some((scheme, _)) = input.split_once("://") {
-            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(InvalidImageRef::Scheme(scheme.to_owned()));
-            }
+        if let Some(scheme) = url_scheme(input) {
+            return Err(InvalidImageRef::Scheme(scheme.to_owned()));
         }
         if mask_credentials(input).is_some() {
             return Err(InvalidImageRef::Credentials);
@@ -412,23 +410,24 @@ fn is_valid_domain_component(component: &str) -> bool {
 /// `https://***@registry.example.com/app:1`, and `user:pw@host:5000/app`
 /// gives `***@host:5000/app`. An `@` that starts a digest
 /// (`app@sha256:...`) is not the end of user information, and neither is
-/// one not followed by a host and a path. The password may hold any
+/// one not followed by a host and a path. The password may contain any
 /// character, `@` included.
 pub fn mask_credentials(image: &str) -> Option<String> {
-    let start = match image.split_once("://") {
-        Some((scheme, _))
-            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric()) =>
-        {
-            scheme.len() + 3
-        }
-        _ => 0,
-    };
+    let start = url_scheme(image).map_or(0, |scheme| scheme.len() + "://".len());
     let names_host = |after: &str| !is_valid_digest(after) && after.contains('/');
     let (at, _) = image[start..]
         .rmatch_indices('@')
         .map(|(index, at)| (start + index, at))
         .find(|&(index, _)| index > start && names_host(&image[index + 1..]))?;
     Some(format!("{}***{}", &image[..start], &image[at..]))
+}
+
+/// Returns the URL scheme that `image` starts with, such as `https` in
+/// `https://registry.example.com/app`.
+fn url_scheme(image: &str) -> Option<&str> {
+    let (scheme, _) = image.split_once("://")?;
+    let is_scheme = !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric());
+    is_scheme.then_some(scheme)
 }
 
 fn is_valid_digest(digest: &str) -> bool {
@@ -550,7 +549,7 @@ mod tests {
     }
 
     #[test]
-    fn url_scheme_is_named_without_the_credentials() {
+    fn url_scheme_error_hides_credentials() {
         let error = ImageRef::parse("https://deploy:pw@registry.example.com/app:1").unwrap_err();
         assert_eq!(error, InvalidImageRef::Scheme("https".into()));
         assert!(!error.to_string().contains("pw"), "{error}");

@@ -44,9 +44,9 @@ impl<'a> Source<'a> {
         Some(text.strip_suffix('\r').unwrap_or(text))
     }
 
-    /// The text of the 1-based lines `first` to `last` of the file, with the
-    /// line breaks between them as written and without the last one, if
-    /// both lines lie in this source.
+    /// Returns the text of the 1-based lines `first` to `last` of the file,
+    /// with the line breaks between them as written and without the last
+    /// one, or `None` when a line lies outside this source.
     pub fn lines_text(&self, first: u32, last: u32) -> Option<&'a str> {
         let first = first.checked_sub(self.first_line)? as usize;
         let last = last.checked_sub(self.first_line)? as usize;
@@ -174,7 +174,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_lines_by_number_from_the_first_line() {
+    fn reads_lines_by_file_number() {
         let source = Source::new(Arc::from("f.yaml"), "a: 1\r\nb: 2\nc: 3", 10);
         assert_eq!(source.line_text(10), Some("a: 1"));
         assert_eq!(source.line_text(12), Some("c: 3"));

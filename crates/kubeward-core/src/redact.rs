@@ -276,8 +276,8 @@ impl Hidden<'_, '_> {
     }
 }
 
-/// Whether a value under the name `name` shows a secret once the passwords
-/// of its URLs are masked, as every quoted line has them masked.
+/// Returns whether a value under the name `name` shows a secret once the
+/// passwords of its URLs are masked, as they are in every quoted line.
 fn shows_secret(name: Option<&str>, value: &str) -> bool {
     if name == Some("image") && crate::image::mask_credentials(value).is_some() {
         return true;
@@ -299,16 +299,16 @@ pub(crate) fn screen_quote(finding: &mut Finding, hidden: &[(u32, u32)]) {
     let Some(line) = &finding.source_line else {
         return;
     };
-    // A comment can hold anything, so quotes leave it out.
+    // A comment can contain anything, so quotes leave it out.
     let code = without_comment(line);
     // A URL password is masked rather than hiding its line, so the rest of
     // the line is read after masking.
     let masked = mask_userinfo(code);
-    let shown = masked.as_deref().unwrap_or(code);
-    if is_hidden(hidden, finding.line) || line_shows_secret(shown) {
+    let visible = masked.as_deref().unwrap_or(code);
+    if is_hidden(hidden, finding.line) || line_shows_secret(visible) {
         finding.source_line = None;
     } else if masked.is_some() || code.len() < line.len() {
-        finding.source_line = Some(shown.to_owned());
+        finding.source_line = Some(visible.to_owned());
     }
 }
 
@@ -455,7 +455,7 @@ fn words_show_secret(line: &str) -> bool {
             })
         })
     };
-    // A password may hold the separators of the words above, so URLs are
+    // A password may contain the separators of the words above, so URLs are
     // read from words split at white space, quotes and commas only.
     let mut urls = line
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ','))
@@ -467,17 +467,16 @@ fn words_show_secret(line: &str) -> bool {
         || urls.any(url_password)
 }
 
-/// Whether a value under the name `name` is a secret by its name, as
-/// [`secret::classify`] decides it. The tests of a line read the whole line
-/// for credential formats first, so they need only this part for each pair.
+/// Returns whether a value under the name `name` is a secret by its name,
+/// as [`secret::classify`] decides it. The line tests search the whole line
+/// for credential formats first, so each pair needs only this check.
 fn name_shows_secret(name: &str, value: &str) -> bool {
     secret::name_suggests_secret(name) && !secret::is_not_a_secret_value(value)
 }
 
-/// Names that mark a secret when read from a line, beyond
-/// [`secret::name_suggests_secret`]: short forms that a name alone would
-/// not prove (`pass`, `pwd`, `auth`), which hiding a quote may read more
-/// widely than a finding would.
+/// Returns whether `name` is a short word that marks a secret in a line
+/// (`pass`, `pwd`, `auth`). [`secret::name_suggests_secret`] rejects these
+/// alone, but hiding a quote may read names more widely than a finding.
 fn is_secret_word(name: &str) -> bool {
     [
         "pass", "pwd", "passwd", "auth", "password", "secret", "token",
@@ -486,16 +485,16 @@ fn is_secret_word(name: &str) -> bool {
     .any(|word| name.eq_ignore_ascii_case(word))
 }
 
-/// Whether an HTTP header of this name carries credentials whatever its
-/// value looks like.
+/// Returns whether an HTTP header named `name` carries credentials,
+/// whatever its value.
 fn is_credential_header(name: &str) -> bool {
     ["authorization", "proxy-authorization", "cookie"]
         .iter()
         .any(|header| name.eq_ignore_ascii_case(header))
 }
 
-/// Whether `word` is a command-line flag, without a value joined by `=`,
-/// whose name suggests that the next word is a secret: `--password`,
+/// Returns whether `word` is a command-line flag, without a value joined by
+/// `=`, whose name suggests that the next word is a secret: `--password`,
 /// `--db-pass`, `-token`.
 fn flag_takes_secret(word: &str) -> bool {
     let name = word.trim_start_matches('-');

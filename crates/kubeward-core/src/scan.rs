@@ -246,7 +246,8 @@ impl TextScanner<'_> {
             // secret lines this chunk cannot screen. So findings on that
             // line quote nothing.
             // NOTE: objects kept for inventory rules keep the partial line,
-            // so their findings on it quote it without its start.
+            // so their findings on it quote it without its start, and text
+            // output then shows a column past the end of the quote.
             for finding in &mut report.findings {
                 if finding.line == chunk.first_line {
                     finding.source_line = None;

@@ -369,10 +369,10 @@ fn format_at(text: &[u8]) -> Option<SecretFormat> {
     None
 }
 
-/// `Bearer` or `Basic`, one space, and at least nine bytes of a token
-/// (base64, base64url or the token68 form of RFC 7235) with a digit, a
-/// `=` or both cases of letters, so that prose such as "Basic
-/// authentication" is not one.
+/// Returns whether `text` starts with `Bearer` or `Basic`, one space, and
+/// at least nine bytes of a base64 or base64url token. The token must have
+/// a digit, a `=` or both cases of letters, so that prose such as "Basic
+/// authentication" does not count.
 fn is_authorization(text: &[u8]) -> bool {
     let Some(token) = text
         .strip_prefix(b"Bearer ")
@@ -393,15 +393,15 @@ fn is_authorization(text: &[u8]) -> bool {
     token.len() >= 9 && (mixed_case || token.iter().any(|&b| b.is_ascii_digit() || b == b'='))
 }
 
-/// Whether `text` contains `://`. Searching for the `:` alone is faster,
-/// and most values have none.
+/// Returns whether `text` contains `://`. A search for the `:` alone is
+/// faster, and most values contain none.
 pub(crate) fn has_scheme_separator(text: &str) -> bool {
     text.match_indices(':')
         .any(|(i, _)| text[i + 1..].starts_with("//"))
 }
 
-/// Whether `value` holds a URL whose user information has a password,
-/// such as `postgres://app:pw@db/app`. A password that is a variable
+/// Returns whether `value` contains a URL whose user information has a
+/// password, such as `postgres://app:pw@db/app`. A password that is a variable
 /// reference (`$(DB_PASSWORD)`, `${DB_PASSWORD}`, `{{ .password }}`) or
 /// already masked (`***`) is not one.
 fn has_url_password(value: &str) -> bool {

@@ -422,7 +422,7 @@ data: {api_token: inline-flow-configmap}
 }
 
 #[test]
-fn service_account_written_twice_counts_as_the_last() {
+fn account_written_twice_uses_last() {
     let account = |automount: bool| {
         format!(
             "apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: twice, namespace: ops}}\n\

@@ -15,7 +15,7 @@ impl Document<'_> {
     /// out of the copy entirely.
     pub fn extract(&self, root: NodeId, skip: &[&str]) -> Document<'static> {
         // A subtree is the id range from its root to `subtree_end`, so the
-        // new id of a node inside it is found by index; only alias targets
+        // new id of a node inside it is found by index. Only alias targets
         // outside it need a map.
         let end = crate::NodeRef {
             doc: self,
@@ -243,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn aliases_inside_the_subtree_share_their_copy() {
+    fn inner_aliases_share_one_copy() {
         let doc = parse("other: 1\nobj:\n  a: &x [1, 2]\n  b: *x\n  c: *x\n");
         let obj = doc.root().unwrap().get("obj").unwrap();
         let copy = doc.extract(obj.id(), &[]);

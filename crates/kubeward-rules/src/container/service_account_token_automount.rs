@@ -112,7 +112,7 @@ const KINDS: [&str; 10] = [
     "ServiceAccount",
 ];
 
-/// What a pod spec says about its token, read from a kept object.
+/// The token settings of a pod spec, read from a kept object.
 struct PodToken {
     /// The pod spec's `automountServiceAccountToken`, when a boolean.
     automount: Option<bool>,
@@ -140,13 +140,13 @@ impl PodToken {
     }
 }
 
-/// The namespace an object is applied to; manifests without one are
-/// taken to share `default`.
+/// Returns the namespace an object is applied to. Manifests without one
+/// are taken to share `default`.
 fn namespace(object: &StoredObject) -> &str {
     object.namespace().unwrap_or("default")
 }
 
-/// What the pod's ServiceAccount says about the token.
+/// The token setting of the pod's ServiceAccount.
 enum Account {
     /// Not among the scanned manifests.
     Missing,

@@ -273,9 +273,9 @@ pub fn recognise(
         .map(|ui| (ui, Evidence::LabelAndPort))
 }
 
-/// Whether a container running `image` may be recognised by its image:
+/// Returns whether a container running `image` may be recognised by its image:
 /// the last path component of its repository is that of a catalog image.
-/// [`recognise`] reads the image in full; this test only rules images out.
+/// [`recognise`] reads the image in full, and this test only rules images out.
 pub fn image_may_match(image: &str) -> bool {
     let name = image.split('@').next().unwrap_or(image);
     let last = name.rsplit('/').next().unwrap_or(name);
@@ -295,7 +295,7 @@ static IMAGE_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     names
 });
 
-/// Whether the pod labels `labels` may name an admin UI, as
+/// Returns whether the pod labels `labels` may name an admin UI, as
 /// [`recognise`] reads them when a container's image does not.
 pub fn may_name_ui(labels: NodeRef<'_, '_>) -> bool {
     labels.entries().into_iter().any(|entry| {
