@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use kubeward_rules::exposure::RULES;
@@ -51,42 +51,7 @@ fn fixtures_match_expectations() {
             "{}: no exposure rule is named {rule_id}",
             path.display()
         );
-        let file = path.display().to_string();
-        let yaml = std::fs::read_to_string(&path).expect("the fixture is readable");
-        let expected = common::expectations(&file, &yaml);
-        let findings = common::check_all(&file, &yaml);
-
-        let errors = common::of_rule(&findings, "parse-error");
-        assert!(errors.is_empty(), "{file}: parse errors {errors:#?}");
-
-        let mut actual: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for finding in common::of_rule(&findings, rule_id) {
-            let object = finding
-                .object
-                .as_ref()
-                .expect("exposure findings name an object");
-            let path = finding.path.clone().expect("exposure findings have a path");
-            actual
-                .entry(common::object_key(object))
-                .or_default()
-                .push(path);
-        }
-        for paths in actual.values_mut() {
-            paths.sort();
-        }
-        for (key, got) in &actual {
-            if !expected.contains_key(key) {
-                failures.push(format!("{file}: finding on unknown object {key}: {got:?}"));
-            }
-        }
-        for (key, paths) in &expected {
-            let got = actual.get(key).cloned().unwrap_or_default();
-            if &got != paths {
-                failures.push(format!(
-                    "{file}: {key}\n    expected {paths:?}\n    got      {got:?}"
-                ));
-            }
-        }
+        common::compare_fixture(&path, rule_id, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -108,3 +108,39 @@ pub fn fixture_files(family: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Runs every rule on the fixture file at `path` and compares the findings
+/// of `rule_id` with the paths each object expects, adding a line to
+/// `failures` for each difference.
+pub fn compare_fixture(path: &Path, rule_id: &str, failures: &mut Vec<String>) {
+    let file = path.display().to_string();
+    let yaml = std::fs::read_to_string(path).expect("the fixture is readable");
+    let expected = expectations(&file, &yaml);
+    let findings = check_all(&file, &yaml);
+
+    let errors = of_rule(&findings, "parse-error");
+    assert!(errors.is_empty(), "{file}: parse errors {errors:#?}");
+
+    let mut actual: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for finding in of_rule(&findings, rule_id) {
+        let object = finding.object.as_ref().expect("findings name an object");
+        let path = finding.path.clone().expect("findings have a path");
+        actual.entry(object_key(object)).or_default().push(path);
+    }
+    for paths in actual.values_mut() {
+        paths.sort();
+    }
+    for (key, got) in &actual {
+        if !expected.contains_key(key) {
+            failures.push(format!("{file}: finding on unknown object {key}: {got:?}"));
+        }
+    }
+    for (key, paths) in &expected {
+        let got = actual.get(key).cloned().unwrap_or_default();
+        if &got != paths {
+            failures.push(format!(
+                "{file}: {key}\n    expected {paths:?}\n    got      {got:?}"
+            ));
+        }
+    }
+}
